@@ -1,0 +1,280 @@
+"""English auction: ascending open cry, first price, with proxy bids and soft close (SPEC 3.2).
+
+A bidder may state a maximum (a proxy bid); the house then bids the least needed on her behalf,
+as the seeds' incrementor agent does (eMediator section 2.4). With standing maxima ``m1 >= m2``
+of the two best bidders, the leader's own highest stated amount ``x1``, the reserve ``r`` and
+the increment ``d``, the standing price is
+
+    ``price = max(r, x1, min(m1, m2 + d))``  (``max(r, x1)`` with a single bidder),
+
+so an auction of proxy bids ends at ``min(highest max, second-highest max + increment)``,
+never below the reserve. Ties between equal maxima go by the rules' tie-breaking.
+
+Internally amounts are ints of minor units in the auction's currency; events carry Money.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from trustmarket.auctions.engine import (
+    AuctionConfig,
+    AuctionEngine,
+    MechanismInfo,
+    SoftClose,
+    tie_key,
+)
+from trustmarket.auctions.rules import ClearWhen, RevealDuring, Rules
+from trustmarket.core.errors import BidTooLow, InvalidRules, RetractionNotAllowed
+from trustmarket.core.events import (
+    Award,
+    Bid,
+    BidAccepted,
+    InputEvent,
+    Outcome,
+    OutputEvent,
+    PriceChanged,
+    Retract,
+)
+from trustmarket.core.money import Money
+
+
+@dataclass(frozen=True, kw_only=True)
+class EnglishConfig(AuctionConfig):
+    """An English auction: ``increment`` (> 0), optional ``reserve`` and ``soft_close``."""
+
+    increment: Money
+    reserve: Money | None = None
+    soft_close: SoftClose | None = None
+
+    def __post_init__(self) -> None:
+        AuctionConfig.__post_init__(self)
+        if self.money(self.increment, "increment").minor <= 0:
+            raise InvalidRules(f"increment must be positive, got {self.increment}")
+        if self.reserve is not None and self.money(self.reserve, "reserve").minor <= 0:
+            raise InvalidRules(f"reserve must be positive, got {self.reserve}")
+        if self.soft_close is not None:
+            if not isinstance(self.soft_close, SoftClose):
+                raise InvalidRules("soft_close must be a SoftClose value")
+            if self.end is None:
+                raise InvalidRules("soft close extends the end time: give an end time")
+
+
+@dataclass(frozen=True)
+class PriceBidRecord:
+    """An accepted price bid, amounts in minor units."""
+
+    bid_id: str
+    bidder: str
+    time: int
+    amount: int
+    max_amount: int
+    rank: int
+
+
+@dataclass
+class Standing:
+    """A bidder's standing: her highest maximum, the rank of the bid that set it, her highest
+    stated amount and the id of that bid."""
+
+    max_amount: int
+    rank: int
+    amount: int
+    bid_id: str
+
+
+@dataclass(kw_only=True)
+class EnglishState:
+    bids: dict[str, PriceBidRecord] = field(default_factory=dict)
+    standing: dict[str, Standing] = field(default_factory=dict)
+    leader: str | None = None
+    second: str | None = None
+    price: int | None = None
+
+
+class EnglishAuction(AuctionEngine[EnglishConfig, EnglishState]):
+    """Ascending open-cry first-price auction with proxy bidding and soft close."""
+
+    info = MechanismInfo(
+        name="english",
+        title="English auction",
+        sides="single",
+        goods="unit",
+        bid_type="price bid (open ascending), optional proxy maximum",
+        pricing="first-price: the winner pays the standing price",
+        incentive_compatible=False,
+        sealed=False,
+        reference="SPEC 3.2; eMediator section 2.3-2.4; Sathiyamoorthy et al. section 3",
+    )
+    config_type = EnglishConfig
+    state_type = EnglishState
+
+    @classmethod
+    def check_rules(cls, config: EnglishConfig, rules: Rules) -> None:
+        if rules.reveal_during is RevealDuring.NONE:
+            raise InvalidRules(
+                "an English auction is open cry: the standing price is public, so "
+                "reveal_during must be 'all' or 'best'; use a sealed-bid mechanism to hide bids"
+            )
+        if rules.clear_when is ClearWhen.PERIODIC:
+            raise InvalidRules(
+                "an English auction sells its item once: clear at the end time or after idle "
+                "time (allowed clear_when: 'at_time', 'after_idle', 'every_bid')"
+            )
+
+    def initial_state(self) -> EnglishState:
+        return EnglishState()
+
+    def bid_handlers(self) -> dict[type[InputEvent], Callable[[Any], list[OutputEvent]]]:
+        return {Bid: self._on_bid}
+
+    # -- queries ---------------------------------------------------------------------------
+    def minimum_bid(self) -> Money:
+        """The least amount a new bid must state now (what a too-low bid is told)."""
+        st, cfg = self.state, self.config
+        if st.price is None:
+            return cfg.reserve if cfg.reserve is not None else Money(1, cfg.currency)
+        return Money(st.price + cfg.increment.minor, cfg.currency)
+
+    def standing_price(self) -> Money | None:
+        return None if self.state.price is None else Money(self.state.price, self.config.currency)
+
+    # -- bids ------------------------------------------------------------------------------
+    def _on_bid(self, event: Bid) -> list[OutputEvent]:
+        st = self.state
+        self.require_registered(event.bidder)
+        self.require_open(event.time)
+        self.check_money(event.amount)
+        amount = event.amount.minor
+        max_amount = amount if event.max_amount is None else event.max_amount.minor
+        minimum = self.minimum_bid()
+        if amount < minimum.minor:
+            raise BidTooLow(
+                f"bid {event.amount} is too low: the minimum acceptable bid is {minimum}"
+                + (" (the reserve)" if st.price is None and self.config.reserve else "")
+            )
+        current = st.standing.get(event.bidder)
+        is_leader = event.bidder == st.leader
+        if is_leader and current is not None and max_amount <= current.max_amount:
+            raise BidTooLow(
+                f"{event.bidder!r} already leads with a maximum of "
+                f"{Money(current.max_amount, self.config.currency)}; a new bid must raise "
+                "the maximum above it"
+            )
+        # All checks passed: from here on the state changes.
+        seq = self.next_seq()
+        rank = tie_key(self.rules, seq, event.id)
+        st.bids[event.id] = PriceBidRecord(
+            bid_id=event.id,
+            bidder=event.bidder,
+            time=event.time,
+            amount=amount,
+            max_amount=max_amount,
+            rank=rank,
+        )
+        if current is None:
+            st.standing[event.bidder] = Standing(max_amount, rank, amount, event.id)
+        else:
+            if max_amount > current.max_amount or (
+                max_amount == current.max_amount and rank < current.rank
+            ):
+                current.max_amount, current.rank, current.bid_id = max_amount, rank, event.id
+            if not is_leader:
+                current.amount = max(current.amount, amount)
+        candidates = {event.bidder}
+        candidates.update(name for name in (st.leader, st.second) if name is not None)
+        out: list[OutputEvent] = [
+            BidAccepted(cause=event.id, time=event.time, bid_id=event.id, bidder=event.bidder)
+        ]
+        out.extend(self._restand(candidates, event))
+        out.extend(self.bid_accepted(event))
+        return out
+
+    def _restand(self, candidates: set[str], event: InputEvent) -> list[OutputEvent]:
+        """Recompute leader, second and price from the candidates' standings (SPEC 3.2)."""
+        st = self.state
+        ranked = sorted(candidates, key=lambda b: (-st.standing[b].max_amount, st.standing[b].rank))
+        old = (st.leader, st.price)
+        st.leader = ranked[0] if ranked else None
+        st.second = ranked[1] if len(ranked) > 1 else None
+        if st.leader is None:
+            st.price = None
+        else:
+            lead = st.standing[st.leader]
+            reserve = self.config.reserve.minor if self.config.reserve is not None else 0
+            price = max(reserve, lead.amount)
+            if st.second is not None:
+                contest = min(
+                    lead.max_amount,
+                    st.standing[st.second].max_amount + self.config.increment.minor,
+                )
+                price = max(price, contest)
+            st.price = price
+        if (st.leader, st.price) == old:
+            return []
+        price_money = (
+            Money(st.price, self.config.currency)
+            if st.price is not None
+            else Money.zero(self.config.currency)
+        )
+        return [PriceChanged(cause=event.id, time=event.time, price=price_money, leader=st.leader)]
+
+    def retract_bid(self, event: Retract) -> None:
+        st = self.state
+        record = st.bids.get(event.bid_id)
+        if record is None or record.bidder != event.bidder:
+            raise RetractionNotAllowed(
+                f"{event.bidder!r} has no active bid {event.bid_id!r} in this auction"
+            )
+        del st.bids[event.bid_id]
+        remaining = [b for b in st.bids.values() if b.bidder == event.bidder]
+        if not remaining:
+            del st.standing[event.bidder]
+        else:
+            best = min(remaining, key=lambda b: (-b.max_amount, b.rank))
+            st.standing[event.bidder] = Standing(
+                best.max_amount, best.rank, max(b.amount for b in remaining), best.bid_id
+            )
+        self._restand(set(st.standing), event)
+
+    # -- clearing --------------------------------------------------------------------------
+    def clear(self, time: int, final: bool) -> Outcome:
+        st = self.state
+        if st.leader is None or st.price is None:
+            return Outcome(notes=("no bids: the item is not sold",))
+        bid_id = st.standing[st.leader].bid_id
+        award = Award(
+            bidder=st.leader,
+            quantity=1,
+            payment=Money(st.price, self.config.currency),
+            bid_id=bid_id,
+        )
+        return Outcome(awards=(award,))
+
+    # -- views -----------------------------------------------------------------------------
+    def bid_records(self) -> list[dict[str, Any]]:
+        cur = self.config.currency
+        return [
+            {
+                "bid_id": b.bid_id,
+                "bidder": b.bidder,
+                "time": b.time,
+                "amount": Money(b.amount, cur).to_json(),
+                "max_amount": Money(b.max_amount, cur).to_json(),
+            }
+            for b in self.state.bids.values()
+        ]
+
+    def best_bid_ids(self) -> set[str]:
+        st = self.state
+        return {st.standing[st.leader].bid_id} if st.leader is not None else set()
+
+    def public_status(self) -> dict[str, Any]:
+        price = self.standing_price()
+        return {
+            "price": None if price is None else price.to_json(),
+            "minimum_bid": self.minimum_bid().to_json(),
+            "end": self.timeline.end,
+        }

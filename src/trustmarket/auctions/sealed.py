@@ -1,0 +1,201 @@
+"""Sealed-bid auctions of one item: first-price and second-price (Vickrey) (SPEC 3.2).
+
+Each registered bidder submits one sealed bid. At the clearing the highest bid wins (ties by
+the rules' tie-breaking). First-price: the winner pays her bid. Second-price (Vickrey 1961): the
+winner pays the highest *other* bid, or the reserve if that is higher (the reserve if she is the
+only bidder, zero if there is no reserve either); bidding one's true value is then a weakly
+dominant strategy. Bids are never revealed before the clearing: both mechanisms require
+``reveal_during='none'``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from trustmarket.auctions.engine import AuctionConfig, AuctionEngine, MechanismInfo, tie_key
+from trustmarket.auctions.rules import ClearWhen, RevealDuring, Rules
+from trustmarket.core.errors import (
+    BidTooLow,
+    DuplicateBid,
+    InvalidBid,
+    InvalidRules,
+    RetractionNotAllowed,
+)
+from trustmarket.core.events import (
+    Award,
+    Bid,
+    BidAccepted,
+    InputEvent,
+    Outcome,
+    OutputEvent,
+    Retract,
+)
+from trustmarket.core.money import Money
+
+
+@dataclass(frozen=True, kw_only=True)
+class SealedConfig(AuctionConfig):
+    """A sealed-bid auction with an optional ``reserve`` (bids below it are refused)."""
+
+    reserve: Money | None = None
+
+    def __post_init__(self) -> None:
+        AuctionConfig.__post_init__(self)
+        if self.reserve is not None and self.money(self.reserve, "reserve").minor <= 0:
+            raise InvalidRules(f"reserve must be positive, got {self.reserve}")
+
+
+@dataclass(frozen=True)
+class SealedBid:
+    bid_id: str
+    bidder: str
+    time: int
+    amount: int
+    rank: int
+
+
+@dataclass(kw_only=True)
+class SealedState:
+    bids: dict[str, SealedBid] = field(default_factory=dict)
+    by_bidder: dict[str, str] = field(default_factory=dict)
+
+
+class SealedBidAuction(AuctionEngine[SealedConfig, SealedState]):
+    """Shared bid handling of the two sealed-bid auctions; subclasses set the payment."""
+
+    config_type = SealedConfig
+    state_type = SealedState
+    second_price: ClassVar[bool] = False
+
+    @classmethod
+    def check_rules(cls, config: SealedConfig, rules: Rules) -> None:
+        if rules.reveal_during is not RevealDuring.NONE:
+            raise InvalidRules(
+                "sealed bids are never revealed before clearing: reveal_during must be 'none'"
+            )
+        if rules.clear_when in (ClearWhen.PERIODIC, ClearWhen.EVERY_BID):
+            raise InvalidRules(
+                "a sealed-bid auction clears once, when bidding closes: use clear_when "
+                "'at_time' or 'after_idle'"
+            )
+
+    def initial_state(self) -> SealedState:
+        return SealedState()
+
+    def bid_handlers(self) -> dict[type[InputEvent], Callable[[Any], list[OutputEvent]]]:
+        return {Bid: self._on_bid}
+
+    def _on_bid(self, event: Bid) -> list[OutputEvent]:
+        st, cfg = self.state, self.config
+        if event.bidder not in self.timeline.registered:
+            self.require_registered(event.bidder)
+        self.require_open(event.time)
+        if event.amount.currency != cfg.currency:
+            self.check_money(event.amount)
+        if event.max_amount is not None:
+            raise InvalidBid(
+                "proxy maximums are for English auctions; a sealed bid states one amount"
+            )
+        if cfg.reserve is not None and event.amount.minor < cfg.reserve.minor:
+            raise BidTooLow(
+                f"bid {event.amount} is below the reserve; the minimum acceptable bid is "
+                f"{cfg.reserve}"
+            )
+        if event.bidder in st.by_bidder:
+            raise DuplicateBid(
+                f"{event.bidder!r} already has sealed bid {st.by_bidder[event.bidder]!r}; "
+                "one bid per bidder (retract it first if the rules allow)"
+            )
+        seq = self.next_seq()
+        st.bids[event.id] = SealedBid(
+            event.id,
+            event.bidder,
+            event.time,
+            event.amount.minor,
+            tie_key(self.rules, seq, event.id),
+        )
+        st.by_bidder[event.bidder] = event.id
+        out: list[OutputEvent] = [
+            BidAccepted(cause=event.id, time=event.time, bid_id=event.id, bidder=event.bidder)
+        ]
+        out.extend(self.bid_accepted(event))
+        return out
+
+    def retract_bid(self, event: Retract) -> None:
+        st = self.state
+        record = st.bids.get(event.bid_id)
+        if record is None or record.bidder != event.bidder:
+            raise RetractionNotAllowed(
+                f"{event.bidder!r} has no active bid {event.bid_id!r} in this auction"
+            )
+        del st.bids[event.bid_id]
+        del st.by_bidder[event.bidder]
+
+    def ranking(self) -> list[SealedBid]:
+        """Bids from best to worst: highest amount first, ties by the tie-breaking rank."""
+        return sorted(self.state.bids.values(), key=lambda b: (-b.amount, b.rank))
+
+    def clear(self, time: int, final: bool) -> Outcome:
+        ranking = self.ranking()
+        if not ranking:
+            return Outcome(notes=("no bids: the item is not sold",))
+        best = ranking[0]
+        if self.second_price:
+            reserve = self.config.reserve.minor if self.config.reserve is not None else 0
+            runner_up = ranking[1].amount if len(ranking) > 1 else 0
+            paid = max(reserve, runner_up)
+        else:
+            paid = best.amount
+        payment = Money(paid, self.config.currency)
+        return Outcome(awards=(Award(best.bidder, 1, payment, best.bid_id),))
+
+    def bid_records(self) -> list[dict[str, Any]]:
+        cur = self.config.currency
+        return [
+            {
+                "bid_id": b.bid_id,
+                "bidder": b.bidder,
+                "time": b.time,
+                "amount": Money(b.amount, cur).to_json(),
+            }
+            for b in self.state.bids.values()
+        ]
+
+    def best_bid_ids(self) -> set[str]:
+        ranking = self.ranking()
+        return {ranking[0].bid_id} if ranking else set()
+
+
+class FirstPriceSealed(SealedBidAuction):
+    """First-price sealed-bid auction: the highest bid wins and pays itself."""
+
+    info = MechanismInfo(
+        name="first_price_sealed",
+        title="First-price sealed-bid auction",
+        sides="single",
+        goods="unit",
+        bid_type="sealed price bid",
+        pricing="first-price: the winner pays her bid",
+        incentive_compatible=False,
+        sealed=True,
+        reference="SPEC 3.2; eMediator section 2.3",
+    )
+
+
+class VickreyAuction(SealedBidAuction):
+    """Second-price sealed-bid (Vickrey) auction: the winner pays the second-highest bid."""
+
+    info = MechanismInfo(
+        name="vickrey",
+        title="Second-price sealed-bid (Vickrey) auction",
+        sides="single",
+        goods="unit",
+        bid_type="sealed price bid",
+        pricing="second-price: the winner pays the highest other bid (at least the reserve)",
+        incentive_compatible=True,
+        sealed=True,
+        reference="SPEC 3.2; Vickrey 1961; eMediator section 2.3",
+    )
+    second_price = True

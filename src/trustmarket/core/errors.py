@@ -1,0 +1,120 @@
+"""The error hierarchy (SPEC section 2, "Errors").
+
+Every error says what was wrong and what is allowed. Engines raise these before they change any
+state, so a rejected event leaves an auction exactly as it was. Each class carries a stable
+``code`` that the service and the CLI report alongside the message.
+"""
+
+from __future__ import annotations
+
+
+class TrustmarketError(Exception):
+    """Base of every error trustmarket raises on purpose."""
+
+    code = "error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidInput(TrustmarketError, ValueError):
+    """A value given to trustmarket is malformed or out of range."""
+
+    code = "invalid_input"
+
+
+class InvalidAmount(InvalidInput):
+    """A money amount is not an exact, allowed number of minor units."""
+
+    code = "invalid_amount"
+
+
+class CurrencyError(InvalidInput):
+    """A currency is unknown, or two amounts in different currencies were combined."""
+
+    code = "currency"
+
+
+class InvalidId(InvalidInput):
+    """An identifier is empty, too long or uses characters outside the allowed set."""
+
+    code = "invalid_id"
+
+
+class InvalidRules(InvalidInput):
+    """A rule or auction configuration is invalid or the combination is not allowed."""
+
+    code = "invalid_rules"
+
+
+class InvalidScenario(InvalidInput):
+    """A scenario file is not valid JSON, misses a field or has a field of the wrong type."""
+
+    code = "invalid_scenario"
+
+
+class RejectedEvent(TrustmarketError):
+    """An engine refused an event; its state is unchanged."""
+
+    code = "rejected"
+
+
+class BidTooLow(RejectedEvent):
+    """A bid is below the reserve, the minimum increment or the clock price."""
+
+    code = "bid_too_low"
+
+
+class InvalidBid(RejectedEvent):
+    """A bid does not fit this auction (wrong shape, more units than the supply, ...)."""
+
+    code = "invalid_bid"
+
+
+class NotOpen(RejectedEvent):
+    """The event came before the auction opened or after it closed."""
+
+    code = "not_open"
+
+
+class UnknownParticipant(RejectedEvent):
+    """The bidder (or trader) has not registered with this auction."""
+
+    code = "unknown_participant"
+
+
+class DuplicateParticipant(RejectedEvent):
+    """The bidder (or trader) is already registered."""
+
+    code = "duplicate_participant"
+
+
+class DuplicateEvent(RejectedEvent):
+    """An event with this id was already applied."""
+
+    code = "duplicate_event"
+
+
+class DuplicateBid(RejectedEvent):
+    """The bidder already holds a bid where the mechanism allows only one."""
+
+    code = "duplicate_bid"
+
+
+class OutOfOrder(RejectedEvent):
+    """The event's time is earlier than the last applied event's time."""
+
+    code = "out_of_order"
+
+
+class RetractionNotAllowed(RejectedEvent):
+    """The rules forbid this retraction or decommitment, or there is nothing to retract."""
+
+    code = "retraction_not_allowed"
+
+
+class UnsupportedEvent(RejectedEvent):
+    """This mechanism does not accept this kind of event."""
+
+    code = "unsupported_event"

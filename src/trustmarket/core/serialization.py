@@ -1,0 +1,153 @@
+"""Dataclasses to JSON-ready values and back, checking every field on the way in.
+
+Engines keep their state and events in plain dataclasses. This module turns them into dicts of
+JSON types (``Money`` as ``{"minor": int, "currency": str}``, enums by value, tuples as lists)
+and rebuilds them from such dicts, raising :class:`~trustmarket.core.errors.InvalidInput` with
+the path of the offending field (``events[3].amount.minor: expected int``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import functools
+import types
+import typing
+from collections.abc import Hashable
+from typing import Any, TypeVar, cast
+
+from trustmarket.core.errors import InvalidInput, TrustmarketError
+from trustmarket.core.money import Money
+
+T = TypeVar("T")
+
+
+def to_jsonable(value: Any) -> Any:
+    """Turn dataclasses, Money, enums, tuples and dicts into JSON types, recursively."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, Money):
+        return value.to_json()
+    if isinstance(value, enum.Enum):
+        return value.value
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        out: dict[str, Any] = {}
+        kind = getattr(type(value), "kind", None)
+        if isinstance(kind, str):
+            out["type"] = kind
+        for f in dataclasses.fields(value):
+            out[f.name] = to_jsonable(getattr(value, f.name))
+        return out
+    if isinstance(value, tuple | list):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, set | frozenset):
+        return sorted(to_jsonable(v) for v in value)
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+@functools.cache
+def _hints(cls: Any) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+def _fail(path: str, expected: str, data: Any) -> InvalidInput:
+    shown = repr(data)
+    if len(shown) > 60:
+        shown = shown[:57] + "..."
+    return InvalidInput(f"{path}: expected {expected}, got {shown}")
+
+
+def from_jsonable(tp: Any, data: Any, path: str = "value") -> Any:
+    """Rebuild a value of type ``tp`` from JSON data, validating as it goes."""
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        options = typing.get_args(tp)
+        if data is None and type(None) in options:
+            return None
+        errors = []
+        for option in options:
+            if option is type(None):
+                continue
+            try:
+                return from_jsonable(option, data, path)
+            except InvalidInput as exc:
+                errors.append(exc.message)
+        raise InvalidInput(errors[0] if len(errors) == 1 else f"{path}: {'; or '.join(errors)}")
+    if tp is Any:
+        return data
+    if tp is bool:
+        if not isinstance(data, bool):
+            raise _fail(path, "true or false", data)
+        return data
+    if tp is int:
+        if isinstance(data, bool) or not isinstance(data, int):
+            raise _fail(path, "an integer", data)
+        return data
+    if tp is str:
+        if not isinstance(data, str):
+            raise _fail(path, "a string", data)
+        return data
+    if tp is Money:
+        if not isinstance(data, dict) or set(data) != {"minor", "currency"}:
+            raise _fail(path, 'an amount {"minor": int, "currency": str}', data)
+        try:
+            return Money(data["minor"], data["currency"])
+        except TrustmarketError as exc:
+            raise InvalidInput(f"{path}: {exc.message}") from exc
+    if isinstance(tp, type) and issubclass(tp, enum.Enum):
+        try:
+            return tp(data)
+        except ValueError:
+            allowed = ", ".join(repr(m.value) for m in tp)
+            raise _fail(path, f"one of {allowed}", data) from None
+    if origin is tuple or origin is list:
+        if not isinstance(data, list):
+            raise _fail(path, "a list", data)
+        args = typing.get_args(tp)
+        if origin is tuple and not (len(args) == 2 and args[1] is Ellipsis):
+            if len(args) != len(data):
+                raise _fail(path, f"a list of {len(args)} items", data)
+            items = [
+                from_jsonable(a, d, f"{path}[{i}]")
+                for i, (a, d) in enumerate(zip(args, data, strict=True))
+            ]
+        else:
+            items = [from_jsonable(args[0], d, f"{path}[{i}]") for i, d in enumerate(data)]
+        return tuple(items) if origin is tuple else items
+    if origin is set:
+        if not isinstance(data, list):
+            raise _fail(path, "a list", data)
+        (item_tp,) = typing.get_args(tp)
+        return {from_jsonable(item_tp, d, f"{path}[{i}]") for i, d in enumerate(data)}
+    if origin is dict:
+        if not isinstance(data, dict):
+            raise _fail(path, "an object", data)
+        _, value_tp = typing.get_args(tp)
+        return {str(k): from_jsonable(value_tp, v, f"{path}.{k}") for k, v in data.items()}
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
+        return _dataclass_from_jsonable(tp, data, path)
+    raise TypeError(f"cannot deserialise type {tp!r}")
+
+
+def _dataclass_from_jsonable(cls: type[T], data: Any, path: str) -> T:
+    if not isinstance(data, dict):
+        raise _fail(path, f"an object for {cls.__name__}", data)
+    hints = _hints(cast(Hashable, cls))
+    fields = {f.name: f for f in dataclasses.fields(cls) if f.init}  # type: ignore[arg-type]
+    unknown = set(data) - set(fields) - {"type"}
+    if unknown:
+        raise InvalidInput(
+            f"{path}: unknown field(s) {', '.join(sorted(unknown))}; allowed: {', '.join(fields)}"
+        )
+    kwargs: dict[str, Any] = {}
+    for name, f in fields.items():
+        if name in data:
+            kwargs[name] = from_jsonable(hints[name], data[name], f"{path}.{name}")
+        elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+            raise InvalidInput(f"{path}: missing field {name!r}")
+    try:
+        return cls(**kwargs)
+    except TrustmarketError as exc:
+        raise type(exc)(f"{path}: {exc.message}") from exc
