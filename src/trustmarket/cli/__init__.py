@@ -1,0 +1,1 @@
+"""The ``trustmarket`` command (Typer + rich)."""

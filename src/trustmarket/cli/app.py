@@ -1,0 +1,211 @@
+"""The ``trustmarket`` command line: demo, advise, auction run, auction mechanisms.
+
+Every command prints rich tables for people and, with ``--json``, one JSON document for
+scripts. Bad input ends with a one-line ``error: ...`` on stderr and exit code 2, and changes
+nothing.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from trustmarket import __version__
+from trustmarket.auctions.advisor import Setting, advise, check_choice
+from trustmarket.auctions.registry import MECHANISMS
+from trustmarket.auctions.scenario import load_scenario, run_scenario
+from trustmarket.cli.demo import build_demo
+from trustmarket.cli.tables import bids_table, outcome_table
+from trustmarket.core.errors import TrustmarketError
+
+app = typer.Typer(
+    name="trustmarket",
+    help="Trustworthy agent-mediated electronic markets.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+auction_app = typer.Typer(help="Run auctions from scenario files.", no_args_is_help=True)
+app.add_typer(auction_app, name="auction")
+
+F = TypeVar("F", bound=Callable[..., Any])
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document instead.")]
+
+
+def _console() -> Console:
+    return Console(highlight=False)
+
+
+def _print_json(data: Any) -> None:
+    typer.echo(json.dumps(data, indent=2, sort_keys=False))
+
+
+def reports_errors(command: F) -> F:
+    """Turn trustmarket errors into one line on stderr and exit code 2."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except TrustmarketError as exc:
+            typer.echo(f"error: {exc.message}", err=True)
+            raise typer.Exit(2) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+@app.command()
+@reports_errors
+def demo(
+    seed: Annotated[int, typer.Option(help="Seed of the demo market.", min=0)] = 7,
+    json_output: JsonFlag = False,
+) -> None:
+    """A guided tour: every auction type on a small seeded market."""
+    sections = build_demo(seed)
+    if json_output:
+        _print_json({"seed": seed, "sections": [asdict(s) for s in sections]})
+        return
+    console = _console()
+    console.rule(f"[bold]trustmarket {__version__}: the auction house tour[/] (seed {seed})")
+    for section in sections:
+        console.print()
+        console.rule(f"[bold]{section.title}[/]", align="left")
+        console.print(section.explanation)
+        console.print(bids_table(section.bids, section.headers, "Bids"))
+        console.print(outcome_table(section.summary, "Outcome"))
+        for note in section.summary["notes"]:
+            console.print(f"[yellow]note:[/] {note}")
+    console.print()
+    console.print(
+        "Run your own: [bold]trustmarket auction run SCENARIO.json[/] (see docs/scenarios.md); "
+        "which auction fits: [bold]trustmarket advise --sides single --goods units[/]."
+    )
+
+
+@app.command("advise")
+@reports_errors
+def advise_command(
+    sides: Annotated[str, typer.Option(help="single (one seller) or double (buyers and sellers).")],
+    goods: Annotated[str, typer.Option(help="unit, units, items or items-units.")],
+    divisible: Annotated[bool, typer.Option(help="Units can be split.")] = False,
+    bid_type: Annotated[
+        str | None, typer.Option(help="Check this bid type (with --pricing).")
+    ] = None,
+    pricing: Annotated[str | None, typer.Option(help="Check this pricing rule.")] = None,
+    json_output: JsonFlag = False,
+) -> None:
+    """Which bid types and pricing rules fit a market setting, and why (SPEC 3.1)."""
+    setting = Setting(sides=sides, goods=goods, divisible=divisible)
+    if (bid_type is None) != (pricing is None):
+        raise typer.BadParameter("give --bid-type and --pricing together")
+    advice = (
+        check_choice(setting, bid_type, pricing)
+        if bid_type is not None and pricing is not None
+        else advise(setting)
+    )
+    if json_output:
+        data = asdict(advice)
+        if bid_type is not None:
+            data["checked"] = {"bid_type": bid_type, "pricing": pricing, "valid": True}
+        _print_json(data)
+        return
+    console = _console()
+    console.print(f"[bold]{sides}-sided market, goods: {goods}[/]")
+    console.print(
+        bids_table(
+            [(c.name, c.reason) for c in advice.bid_types], ("bid type", "why"), "Valid bid types"
+        )
+    )
+    console.print(
+        bids_table(
+            [(c.name, "yes" if c.incentive_compatible else "no", c.reason) for c in advice.pricing],
+            ("pricing", "incentive compatible", "why"),
+            "Valid pricing rules",
+        )
+    )
+    if advice.refused:
+        console.print(
+            bids_table(
+                [(r.bid_type, r.pricing or "any", r.reason) for r in advice.refused],
+                ("bid type", "pricing", "refused because"),
+                "Refused combinations",
+            )
+        )
+    console.print("Engines: " + (", ".join(advice.mechanisms) or "none in trustmarket.auctions"))
+    for note in advice.notes:
+        console.print(f"[yellow]note:[/] {note}")
+    if bid_type is not None:
+        console.print(f"[green]valid:[/] {bid_type} bids with {pricing} pricing")
+
+
+@auction_app.command("run")
+@reports_errors
+def run_command(
+    scenario: Annotated[Path, typer.Argument(help="Scenario JSON file (docs/scenarios.md).")],
+    keep_going: Annotated[
+        bool, typer.Option(help="Record rejected events and continue instead of stopping.")
+    ] = False,
+    json_output: JsonFlag = False,
+) -> None:
+    """Run a scenario file and print winners, quantities and payments."""
+    try:
+        text = scenario.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        typer.echo(f"error: cannot read scenario {str(scenario)!r}: {exc}", err=True)
+        raise typer.Exit(2) from None
+    report = run_scenario(load_scenario(text), keep_going=keep_going)
+    summary = report.summary()
+    if json_output:
+        _print_json(summary)
+        return
+    console = _console()
+    console.print(
+        f"[bold]{report.engine.info.title}[/] {summary['auction_id']!r}: {summary['status']}"
+        + (f" ({summary['close_reason']})" if summary["close_reason"] else "")
+        + f", {summary['events_applied']} events applied"
+    )
+    title = "Outcome" if summary["final"] else "Provisional outcome (not closed yet)"
+    console.print(outcome_table(summary, title))
+    for note in summary["notes"]:
+        console.print(f"[yellow]note:[/] {note}")
+    for name, owed in summary["penalties"].items():
+        console.print(f"penalty: {name} owes {owed} {summary['currency']}")
+    for rejected in summary["rejected"]:
+        console.print(f"[red]rejected[/] event {rejected['id']}: {rejected['message']}")
+
+
+@auction_app.command("mechanisms")
+def mechanisms_command(json_output: JsonFlag = False) -> None:
+    """List the auction mechanisms and their properties."""
+    rows = [asdict(cls.info) for cls in MECHANISMS.values()]
+    if json_output:
+        _print_json(rows)
+        return
+    _console().print(
+        bids_table(
+            [
+                (
+                    r["name"],
+                    r["sides"],
+                    r["goods"],
+                    r["pricing"],
+                    "yes" if r["incentive_compatible"] else "no",
+                )
+                for r in rows
+            ],
+            ("mechanism", "sides", "goods", "pricing", "incentive compatible"),
+            "Auction mechanisms",
+        )
+    )
+
+
+def main() -> None:
+    """Entry point of the ``trustmarket`` script."""
+    app()
