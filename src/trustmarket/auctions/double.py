@@ -176,7 +176,11 @@ class _DoubleBase(AuctionEngine[DoubleConfig, DoubleState]):
     def result(self) -> Outcome | None:
         if self.timeline.outcome is None:
             return None
-        return Outcome(trades=tuple(self.state.trades), notes=self.timeline.outcome.notes)
+        trades = tuple(self.state.trades)
+        # The last clearing's "no trade" note is wrong about the whole run once earlier
+        # clearings traded.
+        notes = () if trades else self.timeline.outcome.notes
+        return Outcome(trades=trades, notes=notes)
 
     def bid_records(self) -> list[dict[str, Any]]:
         cur = self.config.currency

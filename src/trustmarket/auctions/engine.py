@@ -225,8 +225,10 @@ class AuctionEngine(ABC, Generic[C, S]):
         """Determine winners and payments now; ``final`` marks the binding clearing."""
 
     @abstractmethod
-    def retract_bid(self, event: Retract) -> None:
-        """Check and remove the bid ``event.bid_id``; raise RetractionNotAllowed if impossible."""
+    def retract_bid(self, event: Retract) -> list[OutputEvent] | None:
+        """Check and remove the bid ``event.bid_id``; raise RetractionNotAllowed if impossible.
+
+        May return output events the removal caused (e.g. an English price change)."""
 
     @abstractmethod
     def bid_records(self) -> list[dict[str, Any]]:
@@ -272,7 +274,9 @@ class AuctionEngine(ABC, Generic[C, S]):
         tl = self.timeline
         if event.id in tl.event_ids:
             raise DuplicateEvent(f"event id {event.id!r} was already applied; ids must be unique")
-        if event.time < tl.last_time:
+        # Before the first event ``last_time`` is the opening time; an early event is then
+        # not out of order but before the opening, which the handlers refuse with NotOpen.
+        if tl.event_ids and event.time < tl.last_time:
             raise OutOfOrder(
                 f"event {event.id!r} at time {event.time} is earlier than the last event "
                 f"(time {tl.last_time}); events must come in time order"
@@ -307,6 +311,11 @@ class AuctionEngine(ABC, Generic[C, S]):
             raise InvalidRules(
                 "this auction would never close: give an end time, or close after idle time, "
                 "or by the owner, or clear on a schedule other than 'at_time'"
+            )
+        if rules.clear_when is ClearWhen.EVERY_BID and rules.close_when is CloseWhen.ON_CLEAR:
+            raise InvalidRules(
+                "clear_when='every_bid' with close_when='on_clear' would close at the first bid: "
+                "close after idle time, by the owner, or at the end time instead"
             )
         if rules.clear_when is ClearWhen.AT_TIME and config.end is None:
             raise InvalidRules("clear_when='at_time' clears at the end time: give an end time")
@@ -388,10 +397,7 @@ class AuctionEngine(ABC, Generic[C, S]):
                 )
             )
         if self.rules.clear_when is ClearWhen.EVERY_BID:
-            if self.rules.close_when is CloseWhen.ON_CLEAR:
-                out.extend(self.close_now(event, "cleared"))
-            else:
-                out.append(self._clearing(event, final=False))
+            out.append(self._clearing(event, final=False))
         return out
 
     def _clearing(self, event: InputEvent, final: bool) -> Cleared:
@@ -463,11 +469,11 @@ class AuctionEngine(ABC, Generic[C, S]):
             )
         self.require_registered(event.bidder)
         self.require_open(event.time)
-        self.retract_bid(event)
+        caused = self.retract_bid(event)
         penalty = rules.retraction_penalty or Money.zero(self.config.currency)
         self._charge(event.bidder, penalty)
         self.timeline.last_activity = event.time
-        return [
+        out: list[OutputEvent] = [
             BidRetracted(
                 cause=event.id,
                 time=event.time,
@@ -476,6 +482,8 @@ class AuctionEngine(ABC, Generic[C, S]):
                 penalty=penalty,
             )
         ]
+        out.extend(caused or ())
+        return out
 
     def _on_decommit(self, event: Decommit) -> list[OutputEvent]:
         tl, rules = self.timeline, self.rules

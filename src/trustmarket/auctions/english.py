@@ -221,7 +221,7 @@ class EnglishAuction(AuctionEngine[EnglishConfig, EnglishState]):
         )
         return [PriceChanged(cause=event.id, time=event.time, price=price_money, leader=st.leader)]
 
-    def retract_bid(self, event: Retract) -> None:
+    def retract_bid(self, event: Retract) -> list[OutputEvent]:
         st = self.state
         record = st.bids.get(event.bid_id)
         if record is None or record.bidder != event.bidder:
@@ -237,7 +237,7 @@ class EnglishAuction(AuctionEngine[EnglishConfig, EnglishState]):
             st.standing[event.bidder] = Standing(
                 best.max_amount, best.rank, max(b.amount for b in remaining), best.bid_id
             )
-        self._restand(set(st.standing), event)
+        return self._restand(set(st.standing), event)
 
     # -- clearing --------------------------------------------------------------------------
     def clear(self, time: int, final: bool) -> Outcome:

@@ -196,9 +196,12 @@ class MultiUnitAuction(AuctionEngine[MultiUnitConfig, MultiUnitState]):
         self.require_open(event.time)
         for alt in event.alternatives:
             self.check_money(alt.price, "price")
-        if all(alt.quantity > cfg.supply for alt in event.alternatives):
+        # Without exact matching an alternative larger than the supply can still be filled
+        # partly (see bid_options), so only exact matching makes such a bid unfillable.
+        if self.rules.exact_match and all(alt.quantity > cfg.supply for alt in event.alternatives):
             raise InvalidBid(
-                f"every alternative asks for more than the supply of {cfg.supply} units"
+                f"every alternative asks for more than the supply of {cfg.supply} units, and "
+                "exact_match requires a bid to be filled entirely"
             )
         reserve = cfg.reserve_unit_price
         if reserve is not None:

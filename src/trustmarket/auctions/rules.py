@@ -23,7 +23,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from trustmarket.core.errors import InvalidRules
+from trustmarket.core.errors import InvalidInput, InvalidRules
 from trustmarket.core.money import Money
 from trustmarket.core.randomness import check_seed
 
@@ -131,15 +131,13 @@ class Rules:
                 raise InvalidRules(f"{name} must be one of {allowed}, got {value!r}")
         if not isinstance(self.exact_match, bool):
             raise InvalidRules(f"exact_match must be true or false, got {self.exact_match!r}")
-        if self.tie_breaking is TieBreaking.RANDOM:
-            if self.seed is None:
-                raise InvalidRules("random tie-breaking needs a seed (a non-negative int)")
+        if self.tie_breaking is TieBreaking.RANDOM and self.seed is None:
+            raise InvalidRules("random tie-breaking needs a seed (a non-negative int)")
+        if self.seed is not None:
             try:
                 check_seed(self.seed)
-            except Exception as exc:
+            except InvalidInput as exc:
                 raise InvalidRules(str(exc)) from exc
-        elif self.seed is not None:
-            check_seed(self.seed)
         self._check_timing()
         self._check_penalties()
 

@@ -17,7 +17,7 @@ from trustmarket.auctions.engine import AuctionEngine
 from trustmarket.auctions.registry import MECHANISMS
 from trustmarket.auctions.rules import Rules
 from trustmarket.core.errors import InvalidScenario, RejectedEvent, TrustmarketError
-from trustmarket.core.events import InputEvent, Outcome, input_event_from_json
+from trustmarket.core.events import INPUT_EVENTS, InputEvent, Outcome, input_event_from_json
 from trustmarket.core.money import Money, check_currency
 from trustmarket.core.serialization import from_jsonable
 
@@ -146,7 +146,8 @@ def parse_scenario(data: Any) -> Scenario:
             f"unknown field(s) {', '.join(unknown)}; allowed: {', '.join(TOP_LEVEL)}"
         )
     name = data["mechanism"]
-    if name not in MECHANISMS:
+    # A non-string (e.g. a list) is not hashable: test the type before the lookup.
+    if not isinstance(name, str) or name not in MECHANISMS:
         raise InvalidScenario(f"mechanism: unknown {name!r}; allowed: {', '.join(MECHANISMS)}")
     engine_type = MECHANISMS[name]
     try:
@@ -186,6 +187,11 @@ def parse_scenario(data: Any) -> Scenario:
         path = f"events[{i}]"
         if not isinstance(raw, dict):
             raise InvalidScenario(f"{path}: expected an event object")
+        kind = raw.get("type")
+        if kind is not None and not isinstance(kind, str):
+            raise InvalidScenario(
+                f"{path}.type: expected a string, one of {', '.join(INPUT_EVENTS)}; got {kind!r}"
+            )
         raw = {"id": f"e{i + 1}", **raw}
         try:
             events.append(input_event_from_json(_money_strings(raw, currency, path), path))

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from trustmarket.auctions.engine import AuctionConfig, AuctionEngine, MechanismInfo, tie_key
-from trustmarket.auctions.rules import ClearWhen, RevealDuring, Rules
+from trustmarket.auctions.rules import ClearWhen, CloseWhen, RevealDuring, Rules
 from trustmarket.core.errors import (
     BidTooLow,
     DuplicateBid,
@@ -79,6 +79,13 @@ class SealedBidAuction(AuctionEngine[SealedConfig, SealedState]):
             raise InvalidRules(
                 "a sealed-bid auction clears once, when bidding closes: use clear_when "
                 "'at_time' or 'after_idle'"
+            )
+        if rules.clear_when is ClearWhen.AFTER_IDLE and rules.close_when is not CloseWhen.ON_CLEAR:
+            # A clearing before the close would tell the provisional winner her payment (in
+            # Vickrey: another bidder's sealed bid) while bidding goes on.
+            raise InvalidRules(
+                "a sealed-bid auction clears once, when bidding closes: clear_when 'after_idle' "
+                "needs close_when 'on_clear' (or clear at the end time with clear_when 'at_time')"
             )
 
     def initial_state(self) -> SealedState:

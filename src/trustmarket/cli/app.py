@@ -7,23 +7,21 @@ nothing.
 
 from __future__ import annotations
 
-import functools
-import json
-from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from trustmarket import __version__
 from trustmarket.auctions.advisor import Setting, advise, check_choice
 from trustmarket.auctions.registry import MECHANISMS
 from trustmarket.auctions.scenario import load_scenario, run_scenario
+from trustmarket.cli.common import JsonFlag, console, print_json, reports_errors
 from trustmarket.cli.demo import build_demo
 from trustmarket.cli.tables import bids_table, outcome_table
-from trustmarket.core.errors import TrustmarketError
+from trustmarket.cli.wdp import wdp_app
+from trustmarket.core.errors import InvalidInput
 
 app = typer.Typer(
     name="trustmarket",
@@ -34,31 +32,7 @@ app = typer.Typer(
 )
 auction_app = typer.Typer(help="Run auctions from scenario files.", no_args_is_help=True)
 app.add_typer(auction_app, name="auction")
-
-F = TypeVar("F", bound=Callable[..., Any])
-JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document instead.")]
-
-
-def _console() -> Console:
-    return Console(highlight=False)
-
-
-def _print_json(data: Any) -> None:
-    typer.echo(json.dumps(data, indent=2, sort_keys=False))
-
-
-def reports_errors(command: F) -> F:
-    """Turn trustmarket errors into one line on stderr and exit code 2."""
-
-    @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except TrustmarketError as exc:
-            typer.echo(f"error: {exc.message}", err=True)
-            raise typer.Exit(2) from None
-
-    return wrapper  # type: ignore[return-value]
+app.add_typer(wdp_app, name="wdp")
 
 
 @app.command()
@@ -70,20 +44,20 @@ def demo(
     """A guided tour: every auction type on a small seeded market."""
     sections = build_demo(seed)
     if json_output:
-        _print_json({"seed": seed, "sections": [asdict(s) for s in sections]})
+        print_json({"seed": seed, "sections": [asdict(s) for s in sections]})
         return
-    console = _console()
-    console.rule(f"[bold]trustmarket {__version__}: the auction house tour[/] (seed {seed})")
+    out = console()
+    out.rule(f"[bold]trustmarket {__version__}: the auction house tour[/] (seed {seed})")
     for section in sections:
-        console.print()
-        console.rule(f"[bold]{section.title}[/]", align="left")
-        console.print(section.explanation)
-        console.print(bids_table(section.bids, section.headers, "Bids"))
-        console.print(outcome_table(section.summary, "Outcome"))
+        out.print()
+        out.rule(f"[bold]{section.title}[/]", align="left")
+        out.print(section.explanation)
+        out.print(bids_table(section.bids, section.headers, "Bids"))
+        out.print(outcome_table(section.summary, "Outcome"))
         for note in section.summary["notes"]:
-            console.print(f"[yellow]note:[/] {note}")
-    console.print()
-    console.print(
+            out.print(f"[yellow]note:[/] {note}")
+    out.print()
+    out.print(
         "Run your own: [bold]trustmarket auction run SCENARIO.json[/] (see docs/scenarios.md); "
         "which auction fits: [bold]trustmarket advise --sides single --goods units[/]."
     )
@@ -104,7 +78,8 @@ def advise_command(
     """Which bid types and pricing rules fit a market setting, and why (SPEC 3.1)."""
     setting = Setting(sides=sides, goods=goods, divisible=divisible)
     if (bid_type is None) != (pricing is None):
-        raise typer.BadParameter("give --bid-type and --pricing together")
+        # One line on stderr and exit code 2, like every other bad input (docs/cli.md).
+        raise InvalidInput("give --bid-type and --pricing together, or neither")
     advice = (
         check_choice(setting, bid_type, pricing)
         if bid_type is not None and pricing is not None
@@ -114,16 +89,16 @@ def advise_command(
         data = asdict(advice)
         if bid_type is not None:
             data["checked"] = {"bid_type": bid_type, "pricing": pricing, "valid": True}
-        _print_json(data)
+        print_json(data)
         return
-    console = _console()
-    console.print(f"[bold]{sides}-sided market, goods: {goods}[/]")
-    console.print(
+    out = console()
+    out.print(f"[bold]{sides}-sided market, goods: {goods}[/]")
+    out.print(
         bids_table(
             [(c.name, c.reason) for c in advice.bid_types], ("bid type", "why"), "Valid bid types"
         )
     )
-    console.print(
+    out.print(
         bids_table(
             [(c.name, "yes" if c.incentive_compatible else "no", c.reason) for c in advice.pricing],
             ("pricing", "incentive compatible", "why"),
@@ -131,18 +106,18 @@ def advise_command(
         )
     )
     if advice.refused:
-        console.print(
+        out.print(
             bids_table(
                 [(r.bid_type, r.pricing or "any", r.reason) for r in advice.refused],
                 ("bid type", "pricing", "refused because"),
                 "Refused combinations",
             )
         )
-    console.print("Engines: " + (", ".join(advice.mechanisms) or "none in trustmarket.auctions"))
+    out.print("Engines: " + (", ".join(advice.mechanisms) or "none in trustmarket.auctions"))
     for note in advice.notes:
-        console.print(f"[yellow]note:[/] {note}")
+        out.print(f"[yellow]note:[/] {note}")
     if bid_type is not None:
-        console.print(f"[green]valid:[/] {bid_type} bids with {pricing} pricing")
+        out.print(f"[green]valid:[/] {bid_type} bids with {pricing} pricing")
 
 
 @auction_app.command("run")
@@ -163,22 +138,22 @@ def run_command(
     report = run_scenario(load_scenario(text), keep_going=keep_going)
     summary = report.summary()
     if json_output:
-        _print_json(summary)
+        print_json(summary)
         return
-    console = _console()
-    console.print(
+    out = console()
+    out.print(
         f"[bold]{report.engine.info.title}[/] {summary['auction_id']!r}: {summary['status']}"
         + (f" ({summary['close_reason']})" if summary["close_reason"] else "")
         + f", {summary['events_applied']} events applied"
     )
     title = "Outcome" if summary["final"] else "Provisional outcome (not closed yet)"
-    console.print(outcome_table(summary, title))
+    out.print(outcome_table(summary, title))
     for note in summary["notes"]:
-        console.print(f"[yellow]note:[/] {note}")
+        out.print(f"[yellow]note:[/] {note}")
     for name, owed in summary["penalties"].items():
-        console.print(f"penalty: {name} owes {owed} {summary['currency']}")
+        out.print(f"penalty: {name} owes {owed} {summary['currency']}")
     for rejected in summary["rejected"]:
-        console.print(f"[red]rejected[/] event {rejected['id']}: {rejected['message']}")
+        out.print(f"[red]rejected[/] event {rejected['id']}: {rejected['message']}")
 
 
 @auction_app.command("mechanisms")
@@ -186,9 +161,9 @@ def mechanisms_command(json_output: JsonFlag = False) -> None:
     """List the auction mechanisms and their properties."""
     rows = [asdict(cls.info) for cls in MECHANISMS.values()]
     if json_output:
-        _print_json(rows)
+        print_json(rows)
         return
-    _console().print(
+    console().print(
         bids_table(
             [
                 (

@@ -1,15 +1,18 @@
 """The domain layer: money, ids, errors, seeded randomness and the event types (SPEC section 1)."""
 
 from trustmarket.core.errors import (
+    BidSyntaxError,
     BidTooLow,
     CurrencyError,
     DuplicateBid,
     DuplicateEvent,
     DuplicateParticipant,
+    FileFormatError,
     InvalidAmount,
     InvalidBid,
     InvalidId,
     InvalidInput,
+    InvalidInstance,
     InvalidRules,
     InvalidScenario,
     NotOpen,
@@ -26,15 +29,18 @@ from trustmarket.core.randomness import make_rng
 
 __all__ = [
     "CURRENCY_DIGITS",
+    "BidSyntaxError",
     "BidTooLow",
     "CurrencyError",
     "DuplicateBid",
     "DuplicateEvent",
     "DuplicateParticipant",
+    "FileFormatError",
     "InvalidAmount",
     "InvalidBid",
     "InvalidId",
     "InvalidInput",
+    "InvalidInstance",
     "InvalidRules",
     "InvalidScenario",
     "Money",

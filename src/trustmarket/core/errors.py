@@ -54,6 +54,37 @@ class InvalidScenario(InvalidInput):
     code = "invalid_scenario"
 
 
+class InvalidInstance(InvalidInput):
+    """A combinatorial instance or bid refers to unknown goods, has an empty bundle, a bad price,
+    a duplicate bid id, or does not fit the chosen bidding language or pricing rule."""
+
+    code = "invalid_instance"
+
+
+class BidSyntaxError(InvalidInput):
+    """A bid in the text syntax could not be parsed; ``column`` (1-based) points at the fault."""
+
+    code = "bid_syntax"
+
+    def __init__(self, message: str, text: str, column: int) -> None:
+        super().__init__(f"column {column}: {message}")
+        self.column = column
+        self.text = text
+        #: The text with a caret under the fault, for showing on two lines.
+        self.pointer = f"{text}\n{' ' * (column - 1)}^"
+
+
+class FileFormatError(InvalidInput):
+    """A data file (e.g. a CATS instance) is malformed; the message names the file and line."""
+
+    code = "file_format"
+
+    def __init__(self, message: str, path: str, line: int) -> None:
+        super().__init__(f"{path}, line {line}: {message}")
+        self.path = path
+        self.line = line
+
+
 class RejectedEvent(TrustmarketError):
     """An engine refused an event; its state is unchanged."""
 

@@ -15,7 +15,7 @@ import enum
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from trustmarket.core.errors import InvalidInput
+from trustmarket.core.errors import InvalidAmount, InvalidInput
 from trustmarket.core.ids import check_id
 from trustmarket.core.money import Money
 from trustmarket.core.serialization import from_jsonable, to_jsonable
@@ -37,7 +37,7 @@ def check_quantity(quantity: object, what: str = "quantity") -> int:
 
 def _check_money(value: object, what: str) -> None:
     if not isinstance(value, Money):
-        raise InvalidInput(
+        raise InvalidAmount(
             f"{what} must be Money (integer minor units with a currency), "
             f"got {type(value).__name__}; use Money.parse('12.34', 'EUR')"
         )
@@ -360,7 +360,7 @@ def _event_from_json(registry: dict[str, type[Any]], data: object, path: str, wh
     if not isinstance(data, dict):
         raise InvalidInput(f"{path}: expected an event object, got {type(data).__name__}")
     kind = data.get("type")
-    if kind not in registry:
+    if not isinstance(kind, str) or kind not in registry:
         raise InvalidInput(
             f"{path}.type: unknown {what} event type {kind!r}; allowed: {', '.join(registry)}"
         )

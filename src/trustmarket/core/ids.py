@@ -13,7 +13,7 @@ import numpy as np
 from trustmarket.core.errors import InvalidId
 
 MAX_ID_LENGTH = 128
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:@-]*$")
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:@-]*")  # used with fullmatch: no trailing newline
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 
@@ -25,7 +25,7 @@ def check_id(value: object, what: str = "id") -> str:
     """
     if not isinstance(value, str):
         raise InvalidId(f"{what} must be a string, got {type(value).__name__}")
-    if not value or len(value) > MAX_ID_LENGTH or _ID.match(value) is None:
+    if not value or len(value) > MAX_ID_LENGTH or _ID.fullmatch(value) is None:
         raise InvalidId(
             f"invalid {what} {value!r}: use 1 to {MAX_ID_LENGTH} letters, digits and . _ : @ -, "
             "starting with a letter or digit"

@@ -8,6 +8,7 @@ Arithmetic between amounts checks that the currencies match.
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -52,7 +53,9 @@ CURRENCY_DIGITS: dict[str, int] = {
     "ZAR": 2,
 }
 
-_DECIMAL = re.compile(r"^(-?)(\d+)(?:\.(\d+))?$")
+#: ASCII digits only (``\d`` would admit e.g. Arabic-Indic digits), matched with ``fullmatch``
+#: (``$`` would admit a trailing newline).
+_DECIMAL = re.compile(r"(-?)([0-9]+)(?:\.([0-9]+))?")
 
 
 def check_currency(code: object) -> str:
@@ -104,7 +107,7 @@ class Money:
             raise InvalidAmount(
                 f"an amount must be a decimal string such as '12.34', got {type(text).__name__}"
             )
-        match = _DECIMAL.match(text)
+        match = _DECIMAL.fullmatch(text)
         if match is None:
             raise InvalidAmount(
                 f"malformed amount {text!r}; expected digits with an optional '.' and decimals, "
@@ -116,7 +119,13 @@ class Money:
             raise InvalidAmount(
                 f"{text!r} has {len(frac)} decimals but {currency} allows at most {digits}"
             )
-        minor = int(whole) * 10**digits + int(frac.ljust(digits, "0") or "0")
+        try:
+            minor = int(whole) * 10**digits + int(frac.ljust(digits, "0") or "0")
+        except ValueError:  # more digits than int() converts (sys.get_int_max_str_digits)
+            raise InvalidAmount(
+                f"amount has {len(whole)} digits before the decimal point; "
+                f"at most {sys.get_int_max_str_digits()} are allowed"
+            ) from None
         return cls(-minor if sign else minor, currency)
 
     @classmethod

@@ -52,6 +52,20 @@ def _hints(cls: Any) -> dict[str, Any]:
     return typing.get_type_hints(cls)
 
 
+def _with_path(exc: TrustmarketError, path: str) -> TrustmarketError:
+    """A copy of ``exc`` (same class and attributes) whose message starts with ``path: ``.
+
+    Built without calling ``__init__``, whose signature differs between error classes (e.g.
+    :class:`~trustmarket.core.errors.BidSyntaxError` also takes the text and column).
+    """
+    message = f"{path}: {exc.message}"
+    new = type(exc).__new__(type(exc))
+    new.__dict__.update(exc.__dict__)
+    new.args = (message,)
+    new.message = message
+    return new
+
+
 def _fail(path: str, expected: str, data: Any) -> InvalidInput:
     shown = repr(data)
     if len(shown) > 60:
@@ -66,15 +80,17 @@ def from_jsonable(tp: Any, data: Any, path: str = "value") -> Any:
         options = typing.get_args(tp)
         if data is None and type(None) in options:
             return None
-        errors = []
+        errors: list[InvalidInput] = []
         for option in options:
             if option is type(None):
                 continue
             try:
                 return from_jsonable(option, data, path)
             except InvalidInput as exc:
-                errors.append(exc.message)
-        raise InvalidInput(errors[0] if len(errors) == 1 else f"{path}: {'; or '.join(errors)}")
+                errors.append(exc)
+        if len(errors) == 1:  # an optional value: keep the specific error (e.g. InvalidAmount)
+            raise errors[0]
+        raise InvalidInput(f"{path}: {'; or '.join(exc.message for exc in errors)}")
     if tp is Any:
         return data
     if tp is bool:
@@ -95,7 +111,7 @@ def from_jsonable(tp: Any, data: Any, path: str = "value") -> Any:
         try:
             return Money(data["minor"], data["currency"])
         except TrustmarketError as exc:
-            raise InvalidInput(f"{path}: {exc.message}") from exc
+            raise _with_path(exc, path) from exc
     if isinstance(tp, type) and issubclass(tp, enum.Enum):
         try:
             return tp(data)
@@ -150,4 +166,4 @@ def _dataclass_from_jsonable(cls: type[T], data: Any, path: str) -> T:
     try:
         return cls(**kwargs)
     except TrustmarketError as exc:
-        raise type(exc)(f"{path}: {exc.message}") from exc
+        raise _with_path(exc, path) from exc

@@ -1,0 +1,160 @@
+"""Winner determination and Clarke-Groves payments (issue 4 targets), measured in one run.
+
+For each CATS-style distribution and size, ``--instances`` seeded instances are solved by our
+default solver (``search``) and by the plain HiGHS formulation (``mip``), each with the same
+``--time-limit``. Printed per suite: the median time of each, the ratio mip/search, how many
+instances each proved optimal, and the mean final gap. Where both prove optimality the optima
+must be identical (the script stops with an error otherwise).
+
+Targets: on every medium suite the search median is at least 1.5x faster than HiGHS; on the
+hard suites search proves more instances optimal or ends with a smaller mean gap. VCG payments
+take less time than (winning bidders + 1) independent solves. Then the largest instance of each
+distribution that each solver solves within 10 s (bids doubled until a solve takes longer).
+
+Run: ``make bench`` or ``python bench/wdp.py [--instances 10] [--time-limit 60]
+[--suites medium,hard] [--distributions arbitrary,paths]``. The full protocol (10 instances,
+60 s) can take hours at the hard sizes; the figures in docs/combinatorial.md say what was run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from collections.abc import Callable
+
+from trustmarket.combinatorial import Instance, solve, vcg
+from trustmarket.combinatorial.generate import generate
+
+#: Medium sizes: plain HiGHS proves these optimal in seconds. Hard: 256 goods, 2,000/4,000 bids.
+MEDIUM = {
+    "arbitrary": (64, 500),
+    "matching": (128, 1000),
+    "paths": (128, 1000),
+    "regions": (128, 1000),
+    "scheduling": (128, 1000),
+}
+HARD = [(256, 2000), (256, 4000)]
+TARGET_RATIO = 1.5
+
+
+def run_suite(
+    dist: str, goods: int, bids: int, instances: int, limit: float
+) -> dict[str, float | int | str]:
+    times: dict[str, list[float]] = {"search": [], "mip": []}
+    optimal = {"search": 0, "mip": 0}
+    gaps: dict[str, list[float]] = {"search": [], "mip": []}
+    for seed in range(instances):
+        inst = generate(dist, goods, bids, seed)
+        found = {}
+        for solver in ("search", "mip"):
+            t0 = time.perf_counter()
+            sol = solve(inst, solver=solver, time_limit=limit)
+            times[solver].append(time.perf_counter() - t0)
+            optimal[solver] += sol.optimal
+            gaps[solver].append(sol.gap)
+            found[solver] = sol
+        both_optimal = found["search"].optimal and found["mip"].optimal
+        if both_optimal and found["search"].value != found["mip"].value:
+            sys.exit(
+                f"{dist} {goods}x{bids} seed {seed}: search optimum {found['search'].value} "
+                f"!= mip optimum {found['mip'].value}"
+            )
+    med = {s: statistics.median(t) for s, t in times.items()}
+    return {
+        "suite": f"{dist} {goods}x{bids}",
+        "search_median": med["search"],
+        "mip_median": med["mip"],
+        "ratio": med["mip"] / med["search"],
+        "search_optimal": optimal["search"],
+        "mip_optimal": optimal["mip"],
+        "search_gap": statistics.fmean(gaps["search"]),
+        "mip_gap": statistics.fmean(gaps["mip"]),
+        "instances": instances,
+    }
+
+
+def print_row(row: dict[str, float | int | str], hard: bool) -> None:
+    n = row["instances"]
+    line = (
+        f"{row['suite']:<24} search {row['search_median']:8.3f} s  mip {row['mip_median']:8.3f} s"
+        f"  ratio {row['ratio']:5.2f}x  optimal {row['search_optimal']}/{n} vs "
+        f"{row['mip_optimal']}/{n}  gap {row['search_gap']:.2%} vs {row['mip_gap']:.2%}"
+    )
+    if hard:
+        better = row["search_optimal"] > row["mip_optimal"] or (
+            row["search_optimal"] == row["mip_optimal"] and row["search_gap"] < row["mip_gap"]
+        )
+        verdict = "met" if better else "NOT met"
+    else:
+        verdict = "met" if float(row["ratio"]) >= TARGET_RATIO else "NOT met"
+    print(f"{line}  target {verdict}", flush=True)
+
+
+def vcg_bench(dist: str, goods: int, bids: int, seeds: int, limit: float) -> None:
+    for seed in range(seeds):
+        inst = generate(dist, goods, bids, seed)
+        t0 = time.perf_counter()
+        single = solve(inst, time_limit=limit)
+        one = time.perf_counter() - t0
+        result = vcg(inst, time_limit=limit)
+        winners = len(result.payments)
+        budget = (winners + 1) * one
+        verdict = "met" if result.seconds < budget else "NOT met"
+        print(
+            f"vcg {dist} {goods}x{bids} seed {seed}: {result.seconds:.3f} s for {winners} winning "
+            f"bidders ({result.solves} solves) vs (winners+1) x one solve {one:.3f} s = "
+            f"{budget:.3f} s  ratio {budget / result.seconds:.1f}x  target {verdict}"
+            + ("" if single.optimal else "  (time limit reached)"),
+            flush=True,
+        )
+
+
+def largest_within(
+    dist: str, goods: int, solver: str, seconds: float, make: Callable[..., Instance]
+) -> str:
+    bids, best = 250, "none"
+    while bids <= 64_000:
+        inst = make(dist, goods, bids, 0)
+        t0 = time.perf_counter()
+        sol = solve(inst, solver=solver, time_limit=seconds)
+        took = time.perf_counter() - t0
+        if not sol.optimal or took > seconds:
+            break
+        best = f"{goods}x{bids} ({took:.2f} s)"
+        bids *= 2
+    return best
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--instances", type=int, default=10)
+    parser.add_argument("--time-limit", type=float, default=60.0)
+    parser.add_argument("--suites", default="medium,hard")
+    parser.add_argument("--distributions", default=",".join(MEDIUM))
+    parser.add_argument("--skip-largest", action="store_true")
+    args = parser.parse_args()
+    dists = [d for d in args.distributions.split(",") if d]
+    suites = set(args.suites.split(","))
+    print(f"{args.instances} instances per suite, {args.time_limit:g} s limit per solve")
+    if "medium" in suites:
+        for dist in dists:
+            print_row(run_suite(dist, *MEDIUM[dist], args.instances, args.time_limit), False)
+    if "hard" in suites:
+        for dist in dists:
+            for goods, bids in HARD:
+                print_row(run_suite(dist, goods, bids, args.instances, args.time_limit), True)
+    if "vcg" in suites or "medium" in suites:
+        for dist in dists:
+            vcg_bench(dist, *MEDIUM[dist], seeds=2, limit=args.time_limit)
+    if not args.skip_largest:
+        for dist in dists:
+            goods = MEDIUM[dist][0]
+            for solver in ("search", "mip"):
+                found = largest_within(dist, goods, solver, 10.0, generate)
+                print(f"largest {dist} solved within 10 s by {solver}: {found}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
