@@ -601,3 +601,23 @@ def test_uniform_price_is_flagged_in_the_cli_output(tmp_path: Path) -> None:
     assert any("not incentive compatible" in n for n in summary["notes"])
     code, out, _ = run("auction", "run", str(path))
     assert code == 0 and "not incentive compatible" in out.replace("\n", " ")
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["advise", "--bogus"], "No such option: --bogus"),
+        (["auction", "run"], "Missing argument"),
+        (["auction", "nope"], "No such command 'nope'"),
+        (["wdp", "generate", "--goods", "many"], "Invalid value for '--goods'"),
+        (["demo", "--seed", "-1"], "--seed"),
+    ],
+)
+def test_usage_errors_are_one_line_with_exit_code_2(args: list[str], fragment: str) -> None:
+    code, out, err = run(*args)
+    assert code == 2
+    assert out == ""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("error: ")
+    assert fragment in lines[0]

@@ -17,7 +17,13 @@ from trustmarket import __version__
 from trustmarket.auctions.advisor import Setting, advise, check_choice
 from trustmarket.auctions.registry import MECHANISMS
 from trustmarket.auctions.scenario import load_scenario, run_scenario
-from trustmarket.cli.common import JsonFlag, console, print_json, reports_errors
+from trustmarket.cli.common import (
+    JsonFlag,
+    OneLineErrorGroup,
+    console,
+    print_json,
+    reports_errors,
+)
 from trustmarket.cli.demo import build_demo
 from trustmarket.cli.tables import bids_table, outcome_table
 from trustmarket.cli.wdp import wdp_app
@@ -29,6 +35,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=OneLineErrorGroup,
 )
 auction_app = typer.Typer(help="Run auctions from scenario files.", no_args_is_help=True)
 app.add_typer(auction_app, name="auction")

@@ -4,16 +4,53 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Sequence
 from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from typer.core import TyperGroup
 
 from trustmarket.core.errors import TrustmarketError
 
 F = TypeVar("F", bound=Callable[..., Any])
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document instead.")]
+
+
+# Typer vendors click in recent releases; reach click's exception base through a public class
+# so this works with either.
+_ClickException: type[Exception] = next(
+    k for k in typer.BadParameter.__mro__ if k.__name__ == "ClickException"
+)
+
+
+class OneLineErrorGroup(TyperGroup):
+    """A command group whose usage errors (unknown option, missing argument, bad choice) end
+    like every other error: one ``error: ...`` line on stderr and exit code 2."""
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
+        except _ClickException as exc:
+            show = getattr(exc, "show", None)
+            if type(exc).__name__ == "NoArgsIsHelpError" and show is not None:
+                show()  # a bare group prints its help, as no_args_is_help promises
+            else:
+                message = " ".join(exc.format_message().split())  # type: ignore[attr-defined]
+                typer.echo(f"error: {message} (try --help)", err=True)
+            sys.exit(getattr(exc, "exit_code", 2))
+        sys.exit(code if isinstance(code, int) else 0)
 
 
 def console() -> Console:
