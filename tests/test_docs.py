@@ -18,7 +18,9 @@ def python_blocks(path: Path) -> list[str]:
 
 def test_docs_have_examples() -> None:
     with_examples = [p.name for p in DOCS if python_blocks(p)]
-    assert {"README.md", "auctions.md", "core.md", "scenarios.md"} <= set(with_examples)
+    assert {"README.md", "auctions.md", "combinatorial.md", "core.md", "scenarios.md"} <= set(
+        with_examples
+    )
 
 
 @pytest.mark.parametrize("path", DOCS, ids=lambda p: p.name)
