@@ -12,8 +12,9 @@ take less time than (winning bidders + 1) independent solves. Then the largest i
 distribution that each solver solves within 10 s (bids doubled until a solve takes longer).
 
 Run: ``make bench`` or ``python bench/wdp.py [--instances 10] [--time-limit 60]
-[--suites medium,hard] [--distributions arbitrary,paths]``. The full protocol (10 instances,
-60 s) can take hours at the hard sizes; the figures in docs/combinatorial.md say what was run.
+[--hard-instances N] [--suites medium,hard] [--distributions arbitrary,paths]``. The full
+protocol (10 instances, 60 s) can take hours at the hard sizes; the figures in
+docs/combinatorial.md say what was run.
 """
 
 from __future__ import annotations
@@ -130,6 +131,7 @@ def largest_within(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--instances", type=int, default=10)
+    parser.add_argument("--hard-instances", type=int, default=None, help="default: --instances")
     parser.add_argument("--time-limit", type=float, default=60.0)
     parser.add_argument("--suites", default="medium,hard")
     parser.add_argument("--distributions", default=",".join(MEDIUM))
@@ -144,7 +146,8 @@ def main() -> None:
     if "hard" in suites:
         for dist in dists:
             for goods, bids in HARD:
-                print_row(run_suite(dist, goods, bids, args.instances, args.time_limit), True)
+                hard_n = args.hard_instances or args.instances
+                print_row(run_suite(dist, goods, bids, hard_n, args.time_limit), True)
     if "vcg" in suites or "medium" in suites:
         for dist in dists:
             vcg_bench(dist, *MEDIUM[dist], seeds=2, limit=args.time_limit)

@@ -47,12 +47,15 @@ def generate_command(
     from trustmarket.combinatorial.generate import generate
 
     instance = generate(distribution, goods, bids, seed)
-    write_cats(
-        instance,
-        output,
-        comment=f"trustmarket wdp generate {distribution} --goods {goods} --bids {bids} "
-        f"--seed {seed}",
-    )
+    try:
+        write_cats(
+            instance,
+            output,
+            comment=f"trustmarket wdp generate {distribution} --goods {goods} --bids {bids} "
+            f"--seed {seed}",
+        )
+    except OSError as err:
+        raise InvalidInput(f"cannot write {output}: {err.strerror or err}") from None
     typer.echo(f"wrote {output}: {len(instance.goods)} goods, {len(instance.bids)} bids")
 
 
@@ -149,7 +152,8 @@ def parse_command(
         )
         return
     out = console()
-    out.print(f"[bold]{expr.language.value}[/] bid: {format_bid(expr)}")
+    # soft_wrap: the canonical form stays on one line, exactly as it parses back.
+    out.print(f"[bold]{expr.language.value}[/] bid: {format_bid(expr)}", soft_wrap=True)
     for k, rows in enumerate(tables, start=1):
         table = Table("bundle", f"price ({currency})", title=f"XOR disjunct {k}")
         for row in rows:

@@ -18,27 +18,41 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
-from trustmarket.combinatorial.instance import BundleBid, Good, Instance
-from trustmarket.core.errors import FileFormatError, InvalidInstance
+from trustmarket.combinatorial.instance import MAX_PRICE, BundleBid, Good, Instance
+from trustmarket.core.errors import FileFormatError, InvalidInput, InvalidInstance
 
-_PRICE = re.compile(r"^\d+(?:\.(\d*))?$|^\.(\d+)$")
+#: ASCII digits only: ``str.isdigit`` also admits e.g. superscripts, which ``int`` refuses.
+_WHOLE = re.compile(r"[0-9]+")
+_PRICE = re.compile(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+")
+#: Bid ids as :func:`parse_cats` gives them back (no sign, no leading zeros).
+_CANONICAL_ID = re.compile(r"0|[1-9][0-9]*")
+_MAX_DECIMALS = 12
 
 
-def read_cats(source: str | Path, *, name: str | None = None) -> Instance:
-    """Read a CATS file (a path) or its text (pass ``name`` for error messages)."""
-    if isinstance(source, Path):
-        where = str(source)
-        try:
-            text = source.read_text()
-        except OSError as err:
-            raise FileFormatError(f"cannot read the file: {err.strerror}", where, 0) from None
-    else:
-        where = name or "<text>"
-        text = source
+def read_cats(path: str | Path) -> Instance:
+    """Read a CATS file; ``path`` is always a file name (:func:`parse_cats` takes text)."""
+    if not isinstance(path, str | Path):
+        raise InvalidInput(f"a CATS path must be a str or Path, got {type(path).__name__}")
+    source = Path(path)
+    where = str(source)
+    try:
+        data = source.read_bytes()
+    except OSError as err:
+        raise FileFormatError(f"cannot read the file: {err.strerror}", where, 0) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        raise FileFormatError(
+            f"byte {data[err.start]:#04x} is not UTF-8 text; a CATS file is plain text",
+            where,
+            line,
+        ) from None
     return parse_cats(text, where)
 
 
 def parse_cats(text: str, where: str = "<text>") -> Instance:
+    """Read CATS text; a :class:`FileFormatError` names ``where`` and the line of the fault."""
     header: dict[str, int] = {}
     rows: list[tuple[int, str, str, list[int]]] = []
     for lineno, raw in enumerate(text.splitlines(), start=1):
@@ -50,7 +64,7 @@ def parse_cats(text: str, where: str = "<text>") -> Instance:
         if key in ("goods", "bids", "dummy") and len(parts) == 2:
             if key in header:
                 raise FileFormatError(f"the {key!r} line appears twice", where, lineno)
-            if not parts[1].isdigit():
+            if not _WHOLE.fullmatch(parts[1]):
                 raise FileFormatError(
                     f"{key} must be a whole number, got {parts[1]!r}", where, lineno
                 )
@@ -66,15 +80,15 @@ def parse_cats(text: str, where: str = "<text>") -> Instance:
             raise FileFormatError(
                 "a bid line is 'id price good [good ...] #' with at least one good", where, lineno
             )
-        if not parts[0].isdigit():
+        if not _WHOLE.fullmatch(parts[0]):
             raise FileFormatError(f"bid id must be a whole number, got {parts[0]!r}", where, lineno)
-        if not _PRICE.match(parts[1]):
+        if not _PRICE.fullmatch(parts[1]):
             raise FileFormatError(
                 f"price must be a non-negative decimal number, got {parts[1]!r}", where, lineno
             )
         goods: list[int] = []
         for token in parts[2:-1]:
-            if not token.isdigit():
+            if not _WHOLE.fullmatch(token):
                 raise FileFormatError(f"good ids are whole numbers, got {token!r}", where, lineno)
             goods.append(int(token))
         rows.append((lineno, parts[0], parts[1], goods))
@@ -87,9 +101,12 @@ def parse_cats(text: str, where: str = "<text>") -> Instance:
             where,
             rows[-1][0] if rows else 0,
         )
+    for lineno, _, price_text, _ in rows:
+        if len(price_text.partition(".")[2]) > _MAX_DECIMALS:
+            raise FileFormatError(
+                f"price {price_text} has more than {_MAX_DECIMALS} decimals", where, lineno
+            )
     decimals = max((len(p.partition(".")[2]) for _, _, p, _ in rows), default=0)
-    if decimals > 12:
-        raise FileFormatError("prices have more than 12 decimals", where, 0)
     scale = Decimal(10) ** decimals
     owner: dict[int, int] = {}
     parsed: list[tuple[int, int, int, tuple[tuple[int, int], ...], int | None]] = []
@@ -117,7 +134,14 @@ def parse_cats(text: str, where: str = "<text>") -> Instance:
             raise FileFormatError("a bid needs at least one real good", where, lineno)
         price = int(Decimal(price_text) * scale)
         if price <= 0:
-            raise FileFormatError("a bid price must be positive", where, lineno)
+            raise FileFormatError(f"a bid price must be positive, got {price_text}", where, lineno)
+        if price > MAX_PRICE:
+            raise FileFormatError(
+                f"price {price_text} is too large: at most 2**43 minor units "
+                f"({MAX_PRICE} at {decimals} decimals)",
+                where,
+                lineno,
+            )
         group = dummies[0] if dummies else None
         if group is not None:
             owner[group] = min(owner.get(group, bid_id), bid_id)
@@ -133,13 +157,21 @@ def parse_cats(text: str, where: str = "<text>") -> Instance:
 
 
 def format_cats(instance: Instance, *, comment: str | None = None) -> str:
-    """The CATS text of a single-unit auction instance (bid ids must be whole numbers)."""
+    """The CATS text of a single-unit auction instance (bid ids must be whole numbers).
+
+    Goods are written by index (their names are not kept) and each XOR group becomes a dummy
+    good numbered from ``len(goods)`` in order of first appearance.
+    """
     if instance.exchange or any(g.units != 1 for g in instance.goods):
         raise InvalidInstance("the CATS format holds single-unit auctions only")
     if any(u != 1 for b in instance.bids for _, u in b.bundle):
         raise InvalidInstance("the CATS format holds single-unit bundles only")
-    if any(not b.bid_id.isdigit() for b in instance.bids):
-        raise InvalidInstance("the CATS format needs whole-number bid ids")
+    for bid in instance.bids:
+        if not _CANONICAL_ID.fullmatch(bid.bid_id):
+            raise InvalidInstance(
+                f"bid id {bid.bid_id!r} cannot be written in the CATS format; allowed: whole "
+                "numbers without a sign or leading zeros (0, 1, 2, ...)"
+            )
     n = len(instance.goods)
     dummy: dict[int, int] = {}
     for bid in instance.bids:
@@ -157,4 +189,5 @@ def format_cats(instance: Instance, *, comment: str | None = None) -> str:
 
 
 def write_cats(instance: Instance, path: str | Path, *, comment: str | None = None) -> None:
-    Path(path).write_text(format_cats(instance, comment=comment))
+    """Write :func:`format_cats` of the instance to ``path`` (nothing is written on error)."""
+    Path(path).write_text(format_cats(instance, comment=comment), encoding="utf-8")

@@ -63,6 +63,9 @@ def split_surplus(instance: Instance, winners: tuple[str, ...] | list[str]) -> S
     """Apply the 50:50 proportional split to a feasible set of accepted bids (module doc)."""
     if not isinstance(instance, Instance):
         raise InvalidInput(f"split_surplus needs an Instance, got {type(instance).__name__}")
+    # A bare string would otherwise be read as a list of one-character bid ids.
+    if not isinstance(winners, list | tuple) or not all(isinstance(b, str) for b in winners):
+        raise InvalidInput(f"winners must be a list or tuple of bid ids (strings), got {winners!r}")
     instance.check_feasible(winners)
     bids = [instance.bid(b) for b in winners]
     surplus = sum(b.price for b in bids)

@@ -119,7 +119,9 @@ class Instance:
 
 
 def _validate(inst: Instance) -> None:
-    if not isinstance(inst.decimals, int) or not 0 <= inst.decimals <= 12:
+    if isinstance(inst.decimals, bool) or not isinstance(inst.decimals, int):
+        raise InvalidInstance(f"decimals must be an int from 0 to 12, got {inst.decimals!r}")
+    if not 0 <= inst.decimals <= 12:
         raise InvalidInstance(f"decimals must be an int from 0 to 12, got {inst.decimals!r}")
     names: set[str] = set()
     for spec in inst.goods:
@@ -141,6 +143,10 @@ def _validate(inst: Instance) -> None:
         if bid.bid_id in seen:
             raise InvalidInstance(f"duplicate bid id {bid.bid_id!r}; every bid id must be unique")
         seen.add(bid.bid_id)
+        if not isinstance(bid.bidder, str) or not bid.bidder:
+            raise InvalidInstance(
+                f"bid {bid.bid_id!r}: the bidder must be a non-empty string, got {bid.bidder!r}"
+            )
         if isinstance(bid.price, bool) or not isinstance(bid.price, int):
             raise InvalidInstance(
                 f"bid {bid.bid_id!r}: price must be an int of minor units, got "
@@ -207,7 +213,17 @@ def make_instance(
     labels: dict[tuple[str, object], int] = {}
     out: list[BundleBid] = []
     for bid_id, bidder, price, bundle, group in bids:
-        counts = dict(bundle) if isinstance(bundle, Mapping) else dict.fromkeys(bundle, 1)
+        if isinstance(bundle, Mapping):
+            counts = dict(bundle)
+        else:
+            names = list(bundle)
+            counts = dict.fromkeys(names, 1)
+            if len(counts) != len(names):
+                twice = next(g for g in counts if names.count(g) > 1)
+                raise InvalidInstance(
+                    f"bid {bid_id!r} lists good {twice!r} twice; give a mapping good -> units "
+                    "for several units"
+                )
         items: list[tuple[int, int]] = []
         for name, units in counts.items():
             if name not in index:

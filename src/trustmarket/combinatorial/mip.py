@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import highspy
 import numpy as np
@@ -70,10 +70,12 @@ def solve_mip(
     time_limit: float | None = None,
     start: Sequence[int] = (),
     label: str = "mip",
+    highs_options: Mapping[str, bool | float | str] | None = None,
 ) -> Solution:
     """Solve the bids with these indices (all by default) to optimality or the time limit.
 
-    ``start`` is a feasible set of bid indices handed to HiGHS as its first incumbent.
+    ``start`` is a feasible set of bid indices handed to HiGHS as its first incumbent;
+    ``highs_options`` are passed to HiGHS as they are (the plain solver uses its defaults).
     """
     t0 = time.perf_counter()
     chosen = list(range(len(inst.bids))) if bids is None else list(bids)
@@ -86,6 +88,8 @@ def solve_mip(
     # an absolute gap below 1 proves optimality.
     h.setOptionValue("mip_rel_gap", 0.0)
     h.setOptionValue("mip_abs_gap", 1.0 - 1e-6)
+    for name, option in (highs_options or {}).items():
+        h.setOptionValue(name, option)
     if start:
         pos = {b: i for i, b in enumerate(cols)}
         values = np.zeros(len(cols))
@@ -106,10 +110,15 @@ def solve_mip(
     else:
         st = Status.TIME_LIMIT
         dual = info.mip_dual_bound
-        bound = math.floor(dual + 1e-6 * max(1.0, abs(dual))) if math.isfinite(dual) else value
-        bound = max(bound, value)
-        if bound == value:
-            st = Status.OPTIMAL
+        if math.isfinite(dual):
+            bound = max(math.floor(dual + 1e-6 * max(1.0, abs(dual))), value)
+            if bound == value:
+                st = Status.OPTIMAL  # prices are integers: a bound below value + 1 proves it
+        else:
+            # Stopped before HiGHS had any bound: all positive prices together are one.
+            bound = max(sum(max(inst.bids[b].price, 0) for b in chosen), value)
+            if bound == value:
+                st = Status.OPTIMAL
     ids = tuple(inst.bids[b].bid_id for b in sorted(winners))
     return Solution(
         value, ids, st, bound, time.perf_counter() - t0, label, int(info.mip_node_count)

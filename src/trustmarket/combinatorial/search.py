@@ -35,6 +35,11 @@ from trustmarket.combinatorial.solution import Solution, Status
 #: Components with at most this many bids are solved by exhaustive search.
 SMALL_COMPONENT = 12
 
+#: HiGHS options for the components that need branch-and-bound. The component has already been
+#: reduced (useless and dominated bids removed, split from the rest) and its LP solved once, and
+#: on the CATS-style suites HiGHS's own presolve then cost more than it saved (bench/wdp.py).
+MIP_OPTIONS: dict[str, bool | float | str] = {"presolve": "off"}
+
 
 @dataclass
 class SearchStats:
@@ -293,7 +298,14 @@ def solve_search(
                 given = [b for b in start if b in members]
                 if sum(inst.bids[b].price for b in given) > first_value:
                     first = given
-                sol = solve_mip(inst, comp, time_limit=remaining, start=first, label="search")
+                sol = solve_mip(
+                    inst,
+                    comp,
+                    time_limit=remaining,
+                    start=first,
+                    label="search",
+                    highs_options=MIP_OPTIONS,
+                )
                 st.by_mip += 1
                 st.nodes += sol.nodes
                 w = [inst.index_of(b) for b in sol.winners]
