@@ -323,6 +323,8 @@ class AuctionEngine(ABC, Generic[C, S]):
     def closing_time(self) -> int | None:
         """When bidding closes, given the state now (None: only the owner can close it)."""
         tl, rules = self.timeline, self.rules
+        if rules.close_when is CloseWhen.ON_CLEAR and rules.clear_when is ClearWhen.AT_TIME:
+            return tl.end  # the common case, on every bid: skip the general computation
         candidates = [] if tl.end is None else [tl.end]
         if rules.close_when is CloseWhen.AFTER_IDLE and rules.close_idle is not None:
             candidates.append(tl.last_activity + rules.close_idle)

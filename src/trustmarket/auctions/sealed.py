@@ -47,7 +47,7 @@ class SealedConfig(AuctionConfig):
             raise InvalidRules(f"reserve must be positive, got {self.reserve}")
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class SealedBid:
     bid_id: str
     bidder: str
