@@ -6,7 +6,6 @@ enumeration; this file checks what the caller is promised around them."""
 
 from __future__ import annotations
 
-import itertools
 import math
 from decimal import Decimal
 from typing import Any
@@ -14,6 +13,9 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+# The exact optimum by enumeration, shared with the brute-force suite beside this file.
+from test_wdp_bruteforce import brute_force
 
 from trustmarket.combinatorial import (
     SOLVERS,
@@ -28,24 +30,6 @@ from trustmarket.combinatorial import (
 from trustmarket.core.errors import InvalidInput
 
 IC_NOTE = "incentive compatibility is not guaranteed"
-
-
-def best_value(inst: Instance, drop_bidder: str | None = None) -> int:
-    """The optimum by enumeration of every subset of bids (exact, exponential)."""
-    bids = [b for b in inst.bids if b.bidder != drop_bidder]
-    best = 0
-    for r in range(1, len(bids) + 1):
-        for combo in itertools.combinations(bids, r):
-            groups = [b.group for b in combo if b.group is not None]
-            if len(groups) != len(set(groups)):
-                continue
-            used = [0] * len(inst.goods)
-            for b in combo:
-                for g, u in b.bundle:
-                    used[g] += u
-            if all(u <= good.units for u, good in zip(used, inst.goods, strict=True)):
-                best = max(best, sum(b.price for b in combo))
-    return best
 
 
 @st.composite
@@ -225,7 +209,7 @@ def check_vcg(inst: Instance, solver: str) -> dict[str, int]:
         own = result.winning_value(inst, bidder)
         assert own > 0
         assert 0 <= pay <= own  # non-negative, and never above her accepted bids
-        assert result.value_without[bidder] == best_value(inst, drop_bidder=bidder)
+        assert result.value_without[bidder] == brute_force(inst, drop_bidder=bidder)
     return result.value_without
 
 
@@ -249,7 +233,7 @@ def test_vcg_properties_multi_unit(inst: Instance) -> None:
 @settings(max_examples=80, deadline=None)
 @given(instances(multi_unit=True))
 def test_both_solvers_agree_on_multi_unit_instances(inst: Instance) -> None:
-    expected = best_value(inst)
+    expected = brute_force(inst)
     for solver in SOLVERS:
         sol = solve(inst, solver=solver)
         assert_proven(sol)

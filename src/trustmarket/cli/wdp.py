@@ -129,7 +129,7 @@ def vcg_command(
     table = Table("bidder", "won", "bid total", "pays", title="Clarke-Groves payments")
     for bidder, pay in result.payments.items():
         won = [w for w in result.solution.winners if instance.bid(w).bidder == bidder]
-        own = sum(instance.bid(w).price for w in won)
+        own = result.winning_value(instance, bidder)
         table.add_row(bidder, " ".join(won), instance.format_price(own), instance.format_price(pay))
     out.print(table)
     for note in result.notes:
