@@ -25,6 +25,7 @@ from trustmarket.cli.common import (
     reports_errors,
 )
 from trustmarket.cli.demo import build_demo
+from trustmarket.cli.games import games_app
 from trustmarket.cli.tables import bids_table, outcome_table
 from trustmarket.cli.wdp import wdp_app
 from trustmarket.core.errors import InvalidInput
@@ -40,6 +41,7 @@ app = typer.Typer(
 auction_app = typer.Typer(help="Run auctions from scenario files.", no_args_is_help=True)
 app.add_typer(auction_app, name="auction")
 app.add_typer(wdp_app, name="wdp")
+app.add_typer(games_app, name="games")
 
 
 @app.command()

@@ -149,3 +149,37 @@ class UnsupportedEvent(RejectedEvent):
     """This mechanism does not accept this kind of event."""
 
     code = "unsupported_event"
+
+
+class InvalidGame(InvalidInput):
+    """A game's payoffs are not rectangular, do not match, are not finite numbers, or a strategy
+    profile does not fit the game."""
+
+    code = "invalid_game"
+
+
+class InvalidDistribution(InvalidInput):
+    """A probability distribution is malformed: negative density, not integrating to 1, an empty
+    support, or a query outside its support."""
+
+    code = "invalid_distribution"
+
+
+class InvalidContract(InvalidInput):
+    """A leveled commitment contract is invalid: a negative penalty, an unknown mechanism, or a
+    price outside the support of the outside offers."""
+
+    code = "invalid_contract"
+
+
+class InvalidExchange(InvalidInput):
+    """A safe-exchange problem is invalid: a value table missing states or inconsistent with the
+    item counts, a negative price or defection cost, or a plan that does not fit the problem."""
+
+    code = "invalid_exchange"
+
+
+class SolverLimit(TrustmarketError):
+    """An iterative method hit its stated limit (pivots, iterations) before it finished."""
+
+    code = "solver_limit"

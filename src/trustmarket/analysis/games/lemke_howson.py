@@ -1,0 +1,165 @@
+"""One equilibrium of a bimatrix game by the Lemke-Howson algorithm.
+
+Lemke and Howson (1964), "Equilibrium points of bimatrix games"; the tableau form follows von
+Stengel (2007), Algorithm 3.6 (section 3.4). With payoffs shifted positive, two tableaux hold
+
+    B^T x + r = 1   (basis r at the start; x_i carries label i, r_j label m + j)
+    A y + s = 1     (basis s at the start; s_i carries label i, y_j label m + j).
+
+Dropping label k lets the variable with label k enter; every pivot's leaving variable names the
+duplicate label, whose partner enters the other tableau next; the path ends when a variable with
+label k leaves. Ties in the ratio test are broken lexicographically (on the columns of the initial
+slack basis), which keeps degenerate games from cycling, so the path always ends. A pivot limit
+turns a would-be endless run into :class:`SolverLimit`. Floats use a tolerance; Fractions pivot
+exactly.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from trustmarket.analysis.games.equilibrium import EquilibriumSet
+from trustmarket.analysis.games.payoff_matrix import Matrix, Number
+from trustmarket.analysis.games.polytope import shifted_positive
+from trustmarket.analysis.games.vertex_enumeration import equilibrium
+from trustmarket.core.errors import InvalidGame, SolverLimit
+
+DEFAULT_MAX_PIVOTS = 100_000
+_EPS = 1e-12
+
+
+class _Tableau:
+    """One tableau ``[coefficients | rhs]`` over all m + n labelled variables, with its basis."""
+
+    def __init__(self, matrix: npt.NDArray[Any], basis: list[int], slack_columns: range) -> None:
+        self.matrix = matrix
+        self.basis = basis
+        self.slack_columns = slack_columns
+        self.exact = matrix.dtype == object
+
+    def leaving_row(self, column: int) -> int:
+        """The lexicographic minimum-ratio row for the entering ``column``."""
+        col = self.matrix[:, column]
+        if not self.exact:  # the common case in one vectorised step
+            positive = col > _EPS
+            ratios = np.full(len(col), np.inf)
+            np.divide(self.matrix[:, -1], col, out=ratios, where=positive)
+            best = ratios.min()
+            tied = np.flatnonzero(ratios <= best + 1e-9 * max(1.0, abs(float(best))))
+            if len(tied) == 1:
+                return int(tied[0])
+        rows = [r for r in range(len(col)) if (col[r] > 0 if self.exact else col[r] > _EPS)]
+        if not rows:  # cannot happen on a bounded polytope
+            raise ArithmeticError("Lemke-Howson: unbounded ray; report this game")
+        keys = [-1, *self.slack_columns]  # the rhs first, then the initial basis columns
+        for key in keys:
+            values = [self.matrix[r, key] / col[r] for r in rows]
+            best = min(values)
+            if self.exact:
+                rows = [r for r, v in zip(rows, values, strict=True) if v == best]
+            else:
+                tol = 1e-9 * max(1.0, abs(float(best)))
+                rows = [r for r, v in zip(rows, values, strict=True) if v <= best + tol]
+            if len(rows) == 1:
+                return rows[0]
+        return rows[0]
+
+    def pivot(self, row: int, column: int) -> int:
+        """Bring ``column`` into the basis at ``row``; return the label that left."""
+        t = self.matrix
+        t[row] = t[row] / t[row, column]
+        factors = t[:, column].copy()
+        factors[row] = 0
+        if self.exact:
+            t -= np.outer(factors, t[row])
+        else:
+            t -= factors[:, None] * t[row][None, :]
+        left = self.basis[row]
+        self.basis[row] = column
+        return left
+
+    def values(self, labels: range) -> list[Any]:
+        zero: Any = Fraction(0) if self.exact else 0.0
+        out = [zero] * len(labels)
+        for row, var in enumerate(self.basis):
+            if var in labels:
+                out[var - labels.start] = self.matrix[row, -1]
+        return out
+
+
+def lemke_howson(
+    a: Matrix, b: Matrix, initial_label: int = 0, max_pivots: int = DEFAULT_MAX_PIVOTS
+) -> EquilibriumSet:
+    """One equilibrium, reached from the artificial equilibrium by dropping ``initial_label``.
+
+    Labels 0..m-1 are the row player's strategies, m..m+n-1 the column player's. Raises
+    :class:`InvalidGame` for a label out of range and :class:`SolverLimit` after ``max_pivots``.
+    """
+    m, n = a.shape
+    if isinstance(initial_label, bool) or not isinstance(initial_label, int):
+        raise InvalidGame(f"initial_label must be an int in 0..{m + n - 1}, got {initial_label!r}")
+    if not 0 <= initial_label < m + n:
+        raise InvalidGame(
+            f"initial_label must be in 0..{m + n - 1} (rows 0..{m - 1}, columns {m}..{m + n - 1}), "
+            f"got {initial_label}"
+        )
+    if isinstance(max_pivots, bool) or not isinstance(max_pivots, int) or max_pivots < 1:
+        raise InvalidGame(f"max_pivots must be a positive int, got {max_pivots!r}")
+    exact = a.dtype == object
+    dtype: Any = object if exact else float
+    one: Any = Fraction(1) if exact else 1.0
+    zero: Any = Fraction(0) if exact else 0.0
+    a_pos, b_pos = shifted_positive(a), shifted_positive(b)
+    identity_n = np.full((n, n), zero, dtype=dtype)
+    np.fill_diagonal(identity_n, one)
+    identity_m = np.full((m, m), zero, dtype=dtype)
+    np.fill_diagonal(identity_m, one)
+    ones_n = np.full((n, 1), one, dtype=dtype)
+    ones_m = np.full((m, 1), one, dtype=dtype)
+    # Columns are labels: x_i / s_i in 0..m-1, r_j / y_j in m..m+n-1; the last column is the rhs.
+    tab_x = _Tableau(
+        np.hstack([b_pos.T, identity_n, ones_n]), list(range(m, m + n)), range(m, m + n)
+    )
+    tab_y = _Tableau(np.hstack([identity_m, a_pos, ones_m]), list(range(m)), range(m))
+    entering = initial_label
+    tableau = tab_x if entering < m else tab_y
+    pivots = 0
+    while True:
+        if pivots >= max_pivots:
+            raise SolverLimit(
+                f"Lemke-Howson stopped after {max_pivots} pivots without reaching an equilibrium; "
+                "raise max_pivots or use vertex enumeration"
+            )
+        row = tableau.leaving_row(entering)
+        left = tableau.pivot(row, entering)
+        pivots += 1
+        if left == initial_label:
+            break
+        entering = left
+        tableau = tab_y if tableau is tab_x else tab_x
+    x = tab_x.values(range(m))
+    y = tab_y.values(range(m, m + n))
+    row_mix = _normalised(x, exact)
+    col_mix = _normalised(y, exact)
+    found = equilibrium(a, b, row_mix, col_mix, exact)
+    return EquilibriumSet(
+        equilibria=(found,),
+        degenerate=False,
+        complete=False,
+        method="lemke-howson",
+        exact=exact,
+        note=f"one equilibrium, reached by dropping label {initial_label}",
+        pivots=pivots,
+    )
+
+
+def _normalised(values: list[Any], exact: bool) -> tuple[Number, ...]:
+    if exact:
+        total = sum(values, Fraction(0))
+        return tuple(Fraction(v) / total for v in values)
+    arr = np.maximum(np.array(values, dtype=float), 0.0)
+    return tuple(float(v) for v in arr / arr.sum())
