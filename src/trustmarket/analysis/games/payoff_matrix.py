@@ -54,11 +54,27 @@ def is_exact_input(*matrices: object) -> bool:
     return False
 
 
+def _numeric_array(value: npt.NDArray[Any], name: str) -> Matrix:
+    if value.ndim != 2:
+        raise InvalidGame(
+            f"{name} must be a 2-dimensional matrix, got an array with {value.ndim} dimension(s)"
+        )
+    if value.size == 0:
+        raise InvalidGame(f"{name} must have at least one row and one column")
+    out = value.astype(float)
+    if not np.isfinite(out).all():
+        i, j = (int(k) for k in np.argwhere(~np.isfinite(out))[0])
+        raise InvalidGame(f"{name}[{i}][{j}] must be finite, got {out[i, j]!r}")
+    return out
+
+
 def payoff_matrix(value: object, name: str, *, exact: bool) -> Matrix:
     """Check ``value`` and return it as a float64 matrix, or an object matrix of Fractions.
 
     Raises :class:`InvalidGame` for an empty or ragged matrix, a non-number, NaN or infinity.
     """
+    if isinstance(value, np.ndarray) and value.dtype.kind in "fiu" and not exact:
+        return _numeric_array(value, name)  # the common case, checked without a Python loop
     rows = _entries(value, name)
     if not rows or not rows[0]:
         raise InvalidGame(f"{name} must have at least one row and one column")

@@ -88,12 +88,16 @@ MAX_STRATEGIES = 64
 MAX_STRATEGIES = 64
 
 
-def _float_strategy(point: npt.NDArray[np.float64], labels: int, start: int) -> tuple[float, ...]:
-    """A vertex normalised to a mixed strategy, with exact zeros where it carries the label of
-    that strategy (labels ``start``.. belong to this player's own strategies)."""
-    zero = np.array([bool(labels >> (start + k) & 1) for k in range(point.size)])
-    cleaned = np.where(zero, 0.0, np.maximum(point, 0.0))
-    return tuple(float(v) for v in cleaned / cleaned.sum())
+def _float_strategies(
+    points: npt.NDArray[np.float64], labels: npt.NDArray[np.uint64], start: int
+) -> npt.NDArray[np.float64]:
+    """Vertices normalised to mixed strategies, with exact zeros where a vertex carries the label
+    of that strategy (labels ``start``.. belong to this player's own strategies)."""
+    dim = points.shape[1]
+    own = np.left_shift(np.uint64(1), np.arange(start, start + dim, dtype=np.uint64))
+    zero = (labels[:, None] & own[None, :]) != 0
+    cleaned = np.where(zero, 0.0, np.maximum(points, 0.0))
+    return np.asarray(cleaned / cleaned.sum(axis=1, keepdims=True))
 
 
 def vertex_enumeration(a: Matrix, b: Matrix) -> EquilibriumSet:
@@ -141,12 +145,13 @@ def vertex_enumeration(a: Matrix, b: Matrix) -> EquilibriumSet:
             )
             or degenerate
         )
-    else:
-        for i, j in pairs:
-            if i not in rows:
-                rows[i] = _float_strategy(p.points[i], int(p.labels[i]), 0)
-            if j not in cols:
-                cols[j] = _float_strategy(q.points[j], int(q.labels[j]), m)
+    elif pairs:
+        used_i = sorted({i for i, _ in pairs})
+        used_j = sorted({j for _, j in pairs})
+        xs = _float_strategies(p.points[used_i], p.labels[used_i], 0)
+        ys = _float_strategies(q.points[used_j], q.labels[used_j], m)
+        rows = dict(zip(used_i, map(tuple, xs.tolist()), strict=True))
+        cols = dict(zip(used_j, map(tuple, ys.tolist()), strict=True))
     equilibria = [equilibrium(a, b, rows[i], cols[j], exact) for i, j in pairs]
     components: tuple[Component, ...] = ()
     if degenerate:
