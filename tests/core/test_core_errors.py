@@ -21,6 +21,10 @@ from trustmarket.core.errors import (
     FileFormatError,
     InvalidAmount,
     InvalidBid,
+    InvalidContract,
+    InvalidDistribution,
+    InvalidExchange,
+    InvalidGame,
     InvalidId,
     InvalidInput,
     InvalidInstance,
@@ -30,6 +34,7 @@ from trustmarket.core.errors import (
     OutOfOrder,
     RejectedEvent,
     RetractionNotAllowed,
+    SolverLimit,
     TrustmarketError,
     UnknownParticipant,
     UnsupportedEvent,
@@ -55,6 +60,10 @@ INVALID_INPUT = {
     InvalidInstance,
     BidSyntaxError,
     FileFormatError,
+    InvalidGame,
+    InvalidDistribution,
+    InvalidContract,
+    InvalidExchange,
 }
 REJECTED = {
     BidTooLow,
@@ -71,9 +80,18 @@ REJECTED = {
 
 
 def test_the_hierarchy_is_the_documented_one() -> None:
-    assert set(ALL_ERRORS) == {TrustmarketError, InvalidInput, RejectedEvent} | INVALID_INPUT | (
-        REJECTED
+    assert (
+        set(ALL_ERRORS)
+        == {
+            TrustmarketError,
+            InvalidInput,
+            RejectedEvent,
+            SolverLimit,
+        }
+        | INVALID_INPUT
+        | REJECTED
     )
+    assert not issubclass(SolverLimit, InvalidInput | RejectedEvent)
     for cls in INVALID_INPUT:
         assert issubclass(cls, InvalidInput) and issubclass(cls, ValueError), cls
         assert not issubclass(cls, RejectedEvent), cls

@@ -24,6 +24,7 @@ from trustmarket.cli.common import (
     print_json,
     reports_errors,
 )
+from trustmarket.cli.contract import contract_app
 from trustmarket.cli.demo import build_demo
 from trustmarket.cli.games import games_app
 from trustmarket.cli.tables import bids_table, outcome_table
@@ -42,6 +43,7 @@ auction_app = typer.Typer(help="Run auctions from scenario files.", no_args_is_h
 app.add_typer(auction_app, name="auction")
 app.add_typer(wdp_app, name="wdp")
 app.add_typer(games_app, name="games")
+app.add_typer(contract_app, name="contract")
 
 
 @app.command()
