@@ -26,6 +26,7 @@ from trustmarket.cli.common import (
 )
 from trustmarket.cli.contract import contract_app
 from trustmarket.cli.demo import build_demo
+from trustmarket.cli.exchange_plan import exchange_app
 from trustmarket.cli.games import games_app
 from trustmarket.cli.tables import bids_table, outcome_table
 from trustmarket.cli.wdp import wdp_app
@@ -43,6 +44,7 @@ auction_app = typer.Typer(help="Run auctions from scenario files.", no_args_is_h
 app.add_typer(auction_app, name="auction")
 app.add_typer(wdp_app, name="wdp")
 app.add_typer(games_app, name="games")
+app.add_typer(exchange_app, name="exchange")
 app.add_typer(contract_app, name="contract")
 
 
