@@ -25,7 +25,7 @@ from trustmarket.analysis.games.payoff_matrix import (
     payoff_matrix,
     probability_vector,
 )
-from trustmarket.analysis.games.polytope import shifted_positive, vertices
+from trustmarket.analysis.games.polytope import exactly_degenerate, shifted_positive, vertices
 from trustmarket.analysis.games.pure import pure_profiles
 from trustmarket.analysis.games.support_enumeration import support_enumeration
 from trustmarket.analysis.games.vertex_enumeration import equilibrium, vertex_enumeration
@@ -106,12 +106,10 @@ class Game:
     def degenerate(self) -> bool:
         """Whether some mixed strategy with k strategies in its support has more than k pure best
         responses (read off the vertices of the best-response polytopes)."""
+        b_pos, a_pos = shifted_positive(self.B), shifted_positive(self.A)
         if self.exact:
-            return self.vertex_enumeration().degenerate
-        return (
-            vertices(shifted_positive(self.B), 0).degenerate
-            or vertices(shifted_positive(self.A), 1).degenerate
-        )
+            return exactly_degenerate(b_pos, 0) or exactly_degenerate(a_pos, 1)
+        return vertices(b_pos, 0).degenerate or vertices(a_pos, 1).degenerate
 
     def pure_equilibria(self) -> EquilibriumSet:
         """Every equilibrium in pure strategies."""

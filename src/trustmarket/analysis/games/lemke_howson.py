@@ -11,7 +11,8 @@ duplicate label, whose partner enters the other tableau next; the path ends when
 label k leaves. Ties in the ratio test are broken lexicographically (on the columns of the initial
 slack basis), which keeps degenerate games from cycling, so the path always ends. A pivot limit
 turns a would-be endless run into :class:`SolverLimit`. Floats use a tolerance; Fractions pivot
-exactly.
+exactly. For floats the loop runs compiled when numba is installed
+(:mod:`~trustmarket.analysis.games.lemke_howson_compiled`), with the same pivots.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from trustmarket.analysis.games.equilibrium import EquilibriumSet
+from trustmarket.analysis.games import lemke_howson_compiled
+from trustmarket.analysis.games.equilibrium import Equilibrium, EquilibriumSet
 from trustmarket.analysis.games.payoff_matrix import Matrix, Number
 from trustmarket.analysis.games.polytope import shifted_positive
 from trustmarket.analysis.games.vertex_enumeration import equilibrium
@@ -30,6 +32,8 @@ from trustmarket.core.errors import InvalidGame, SolverLimit
 
 DEFAULT_MAX_PIVOTS = 100_000
 _EPS = 1e-12
+#: Ratios within this relative distance of the minimum count as tied.
+_TIE = 1e-9
 
 
 class _Tableau:
@@ -49,7 +53,7 @@ class _Tableau:
             ratios = np.full(len(col), np.inf)
             np.divide(self.matrix[:, -1], col, out=ratios, where=positive)
             best = ratios.min()
-            tied = np.flatnonzero(ratios <= best + 1e-9 * max(1.0, abs(float(best))))
+            tied = np.flatnonzero(ratios <= best + _TIE * max(1.0, abs(float(best))))
             if len(tied) == 1:
                 return int(tied[0])
         rows = [r for r in range(len(col)) if (col[r] > 0 if self.exact else col[r] > _EPS)]
@@ -62,7 +66,7 @@ class _Tableau:
             if self.exact:
                 rows = [r for r, v in zip(rows, values, strict=True) if v == best]
             else:
-                tol = 1e-9 * max(1.0, abs(float(best)))
+                tol = _TIE * max(1.0, abs(float(best)))
                 rows = [r for r, v in zip(rows, values, strict=True) if v <= best + tol]
             if len(rows) == 1:
                 return rows[0]
@@ -110,10 +114,69 @@ def lemke_howson(
     if isinstance(max_pivots, bool) or not isinstance(max_pivots, int) or max_pivots < 1:
         raise InvalidGame(f"max_pivots must be a positive int, got {max_pivots!r}")
     exact = a.dtype == object
+    a_pos, b_pos = shifted_positive(a), shifted_positive(b)
+    note = f"one equilibrium, reached by dropping label {initial_label}"
+    if not exact and lemke_howson_compiled.compiled_solve is not None:
+        x, y, pivots = _compiled(a_pos, b_pos, initial_label, max_pivots)
+        found = Equilibrium(
+            row=tuple(x.tolist()),
+            col=tuple(y.tolist()),
+            row_payoff=float(x @ a @ y),
+            col_payoff=float(x @ b @ y),
+        )
+    else:
+        row_mix, col_mix, pivots = _with_numpy(a_pos, b_pos, initial_label, max_pivots, exact)
+        found = equilibrium(a, b, row_mix, col_mix, exact)
+    return EquilibriumSet(
+        equilibria=(found,),
+        degenerate=False,
+        complete=False,
+        method="lemke-howson",
+        exact=exact,
+        note=note,
+        pivots=pivots,
+    )
+
+
+Solved = tuple[tuple[Number, ...], tuple[Number, ...], int]
+
+
+def _limit_reached(max_pivots: int) -> SolverLimit:
+    return SolverLimit(
+        f"Lemke-Howson stopped after {max_pivots} pivots without reaching an equilibrium; "
+        "raise max_pivots or use vertex enumeration"
+    )
+
+
+def _compiled(
+    a_pos: Matrix, b_pos: Matrix, initial_label: int, max_pivots: int
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], int]:
+    """The float path: tableaux, pivots and strategies all in the compiled code."""
+    solve = lemke_howson_compiled.compiled_solve
+    assert solve is not None
+    x, y, pivots = solve(
+        np.ascontiguousarray(a_pos),
+        np.ascontiguousarray(b_pos),
+        initial_label,
+        max_pivots,
+        _EPS,
+        _TIE,
+    )
+    if pivots == lemke_howson_compiled.UNBOUNDED:
+        raise ArithmeticError("Lemke-Howson: unbounded ray; report this game")
+    if pivots == lemke_howson_compiled.PIVOT_LIMIT:
+        raise _limit_reached(max_pivots)
+    return x, y, int(pivots)
+
+
+def _with_numpy(
+    a_pos: Matrix, b_pos: Matrix, initial_label: int, max_pivots: int, exact: bool
+) -> Solved:
+    """The path for exact games (and floats without numba): tableaux of Fractions or floats."""
+    m, n = a_pos.shape
     dtype: Any = object if exact else float
     one: Any = Fraction(1) if exact else 1.0
     zero: Any = Fraction(0) if exact else 0.0
-    a_pos, b_pos = shifted_positive(a), shifted_positive(b)
     identity_n = np.full((n, n), zero, dtype=dtype)
     np.fill_diagonal(identity_n, one)
     identity_m = np.full((m, m), zero, dtype=dtype)
@@ -125,36 +188,29 @@ def lemke_howson(
         np.hstack([b_pos.T, identity_n, ones_n]), list(range(m, m + n)), range(m, m + n)
     )
     tab_y = _Tableau(np.hstack([identity_m, a_pos, ones_m]), list(range(m)), range(m))
+    pivots = _numpy_loop(tab_x, tab_y, initial_label, m, max_pivots)
+    if pivots > max_pivots:
+        raise _limit_reached(max_pivots)
+    x = tab_x.values(range(m))
+    y = tab_y.values(range(m, m + n))
+    return _normalised(x, exact), _normalised(y, exact), pivots
+
+
+def _numpy_loop(tab_x: _Tableau, tab_y: _Tableau, initial_label: int, m: int, limit: int) -> int:
+    """The pivoting loop on numpy rows (exact games, or floats without numba); returns the
+    pivot count, or ``limit + 1`` when ``limit`` pivots did not reach an equilibrium."""
     entering = initial_label
     tableau = tab_x if entering < m else tab_y
     pivots = 0
-    while True:
-        if pivots >= max_pivots:
-            raise SolverLimit(
-                f"Lemke-Howson stopped after {max_pivots} pivots without reaching an equilibrium; "
-                "raise max_pivots or use vertex enumeration"
-            )
+    while pivots < limit:
         row = tableau.leaving_row(entering)
         left = tableau.pivot(row, entering)
         pivots += 1
         if left == initial_label:
-            break
+            return pivots
         entering = left
         tableau = tab_y if tableau is tab_x else tab_x
-    x = tab_x.values(range(m))
-    y = tab_y.values(range(m, m + n))
-    row_mix = _normalised(x, exact)
-    col_mix = _normalised(y, exact)
-    found = equilibrium(a, b, row_mix, col_mix, exact)
-    return EquilibriumSet(
-        equilibria=(found,),
-        degenerate=False,
-        complete=False,
-        method="lemke-howson",
-        exact=exact,
-        note=f"one equilibrium, reached by dropping label {initial_label}",
-        pivots=pivots,
-    )
+    return limit + 1
 
 
 def _normalised(values: list[Any], exact: bool) -> tuple[Number, ...]:

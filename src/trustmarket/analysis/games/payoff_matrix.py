@@ -47,6 +47,8 @@ def _check_number(entry: object, where: str) -> None:
 def is_exact_input(*matrices: object) -> bool:
     """True when any entry is a ``fractions.Fraction`` (the game is then solved exactly)."""
     for matrix in matrices:
+        if isinstance(matrix, np.ndarray) and matrix.dtype.kind in "biuf":
+            continue  # a numeric array holds no Fraction
         rows = matrix if isinstance(matrix, Sequence | np.ndarray) else []
         for row in rows:
             if isinstance(row, Sequence | np.ndarray) and any(isinstance(e, Fraction) for e in row):

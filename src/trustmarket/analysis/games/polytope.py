@@ -44,12 +44,14 @@ class Vertices:
     """The vertices of one best-response polytope other than the origin, in floats.
 
     ``points`` has one vertex per row; ``labels`` holds each vertex's labels as a bitmask (bit k
-    for label k, uint64); ``degenerate`` says whether some vertex has more labels than the
-    dimension. In exact mode, :func:`exact_vertex` recomputes a vertex from its labels.
+    for label k, uint64) and ``tight`` the same as a boolean matrix (vertex x label);
+    ``degenerate`` says whether some vertex has more labels than the dimension. In exact mode,
+    :func:`exact_vertex` recomputes a vertex from its labels.
     """
 
     points: npt.NDArray[np.float64]
     labels: npt.NDArray[np.uint64]
+    tight: npt.NDArray[np.bool_]
     degenerate: bool
 
 
@@ -121,12 +123,30 @@ def _direct_vertices(
     return np.array(out, dtype=float).reshape(len(out), dim)
 
 
-def _tight(
+def tight_constraints(
     g: npt.NDArray[np.float64], h: npt.NDArray[np.float64], points: npt.NDArray[np.float64]
 ) -> npt.NDArray[np.bool_]:
+    """Which constraints of ``g z <= h`` each point (a row) meets with equality, within a
+    relative tolerance of ``TIGHT``."""
     scale = 1.0 + np.abs(g).sum(axis=1) * max(1.0, float(np.abs(points).max(initial=0.0)))
     slack = h[None, :] - points @ g.T
     return np.asarray(np.abs(slack) <= TIGHT * scale[None, :])
+
+
+def raw_vertices(
+    g: npt.NDArray[np.float64], h: npt.NDArray[np.float64]
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
+    """Every vertex of ``{z : g z <= h}`` (the origin included) and its tight constraints.
+
+    A degenerate vertex may come more than once (Qhull reports it once per simplex of its polar
+    facet); :func:`vertices` removes the copies.
+    """
+    dim = g.shape[1]
+    if dim == 1 or math.comb(g.shape[0], dim) <= DIRECT_LIMIT:
+        points = _direct_vertices(g, h)
+    else:
+        points = _float_vertices_qhull(g, h)
+    return points, tight_constraints(g, h, points)
 
 
 def vertices(payoffs: Matrix, player: int) -> Vertices:
@@ -138,22 +158,25 @@ def vertices(payoffs: Matrix, player: int) -> Vertices:
     """
     g, h = constraint_system(payoffs.astype(float), player)
     dim = g.shape[1]
-    if dim == 1 or math.comb(g.shape[0], dim) <= DIRECT_LIMIT:
-        points = _direct_vertices(g, h)
-    else:
-        points = _float_vertices_qhull(g, h)
-    tight = _tight(g, h, points)
-    packed = np.packbits(tight, axis=1, bitorder="little")
-    padded = np.zeros((len(points), 8), dtype=np.uint8)
-    padded[:, : packed.shape[1]] = packed
-    masks = padded.view("<u8").ravel().astype(np.uint64)
+    points, tight = raw_vertices(g, h)
+    masks = label_masks(tight)
     # Qhull reports a degenerate vertex once per simplex of its polar facet: keep one copy.
     masks, first = np.unique(masks, return_index=True)
     points, tight = points[first], tight[first]
     payoff_rows = (h > 0)[None, :]
     keep = (tight & payoff_rows).any(axis=1)  # drop the origin (only non-negativity labels)
     degenerate = bool((tight[keep].sum(axis=1) > dim).any())
-    return Vertices(points=points[keep], labels=masks[keep], degenerate=degenerate)
+    return Vertices(
+        points=points[keep], labels=masks[keep], tight=tight[keep], degenerate=degenerate
+    )
+
+
+def label_masks(tight: npt.NDArray[np.bool_]) -> npt.NDArray[np.uint64]:
+    """Each row of a boolean (point x label) matrix as a bitmask, bit k for label k."""
+    packed = np.packbits(tight, axis=1, bitorder="little")
+    padded = np.zeros((len(tight), 8), dtype=np.uint8)
+    padded[:, : packed.shape[1]] = packed
+    return np.asarray(padded.view("<u8").ravel(), dtype=np.uint64)
 
 
 def exact_vertex(payoffs: Matrix, player: int, labels: int) -> tuple[list[Fraction], int] | None:
@@ -175,3 +198,21 @@ def exact_vertex(payoffs: Matrix, player: int, labels: int) -> tuple[list[Fracti
         return None
     mask = sum(1 << r for r, v in enumerate(values) if v == h[r])
     return solution, mask
+
+
+def exactly_degenerate(payoffs: Matrix, player: int) -> bool:
+    """Whether some vertex of the polytope has more labels than the dimension, decided in rational
+    arithmetic (``payoffs`` shifted positive, dtype object).
+
+    Every exactly tight constraint is also tight in floats (within ``TIGHT``), so the float
+    vertices flagged as degenerate are the only candidates; each is re-solved exactly.
+    """
+    found = vertices(payoffs, player)
+    dim = payoffs.shape[0] if player == 0 else payoffs.shape[1]
+    for mask, tight in zip(found.labels.tolist(), found.tight, strict=True):
+        if int(tight.sum()) <= dim:
+            continue
+        exact = exact_vertex(payoffs, player, int(mask))
+        if exact is not None and bin(exact[1]).count("1") > dim:
+            return True
+    return False

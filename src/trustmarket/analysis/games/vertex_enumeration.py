@@ -7,6 +7,12 @@ strategies; the normalised pairs are the extreme equilibria. In a degenerate gam
 form convex components (Nash subsets); they are the maximal sets X x Y of extreme equilibria in
 which every pair matches (Avis, Rosenberg, Savani and von Stengel 2010, "Enumeration of Nash
 equilibria for two-player games", section 4), reported as :class:`Component`.
+
+Float games take a shortcut that needs one vertex enumeration instead of two. If the smaller
+polytope (say P) is nondegenerate, every vertex x carries exactly m labels, so its partner y must
+carry the n missing ones: y is the solution of those n constraints of Q as equalities, computed for
+all vertices in one batched solve and kept when it lies in Q. When a partner carries more labels
+than that, or a system is singular, the shortcut gives up and both polytopes are enumerated.
 """
 
 from __future__ import annotations
@@ -19,8 +25,13 @@ import numpy.typing as npt
 from trustmarket.analysis.games.equilibrium import Component, Equilibrium, EquilibriumSet
 from trustmarket.analysis.games.payoff_matrix import Matrix, Number, as_number
 from trustmarket.analysis.games.polytope import (
+    TIGHT,
+    constraint_system,
     exact_vertex,
+    label_masks,
+    raw_vertices,
     shifted_positive,
+    tight_constraints,
     vertices,
 )
 from trustmarket.core.errors import InvalidGame
@@ -85,9 +96,6 @@ def _components(pairs: list[tuple[int, int]]) -> list[tuple[list[int], list[int]
 MAX_STRATEGIES = 64
 
 
-MAX_STRATEGIES = 64
-
-
 def _float_strategies(
     points: npt.NDArray[np.float64], labels: npt.NDArray[np.uint64], start: int
 ) -> npt.NDArray[np.float64]:
@@ -100,8 +108,153 @@ def _float_strategies(
     return np.asarray(cleaned / cleaned.sum(axis=1, keepdims=True))
 
 
+#: From this many vertices on, partner systems are reduced to their supports and solved in groups
+#: of equal size; below it one batch of full systems costs less (measured on random games).
+GROUPED_FROM = 500
+
+
+def _solve_whole_systems(
+    g: npt.NDArray[np.float64], h: npt.NDArray[np.float64], tight: npt.NDArray[np.bool_]
+) -> npt.NDArray[np.float64] | None:
+    """:func:`_solve_partners` as one batch: each partner from all of its labels' constraints
+    (``g z <= h`` is the other polytope)."""
+    dim = g.shape[1]
+    missing = ~tight
+    if (missing.sum(axis=1) != dim).any():
+        return None
+    rows = np.nonzero(missing)[1].reshape(len(missing), dim)
+    return _solve_checked(g[rows], h[rows])
+
+
+def _solve_checked(
+    systems: npt.NDArray[np.float64], rhs: npt.NDArray[np.float64]
+) -> npt.NDArray[np.float64] | None:
+    """Solve every system ``systems[k] z = rhs[k]``; None when LAPACK meets an exactly singular
+    one. Nearly singular systems are caught later, by :func:`_partners_by_solving`."""
+    try:
+        solved = np.linalg.solve(systems, rhs[..., None])[..., 0]
+    except np.linalg.LinAlgError:
+        return None
+    return np.asarray(solved)
+
+
+#: A partner system near the polytope with a larger condition number counts as singular.
+MAX_CONDITION = 1e8
+#: Partners violating no constraint by more than this (relative) have their systems checked.
+NEAR = 1e-6
+
+
+def _solve_partners(
+    a_pos: Matrix,
+    b_pos: Matrix,
+    tight: npt.NDArray[np.bool_],
+    side: int,
+    other: tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]],
+) -> npt.NDArray[np.float64] | None:
+    """The partner of every vertex of the polytope of player ``side``, as a point of the other
+    polytope (not yet checked to lie in it), or None if a partner system is singular.
+
+    For side 0, a vertex x of P with support I (own labels missing) and best responses J (the
+    column labels it carries) has the partner y with ``A[I, J] y_J = 1`` and ``y = 0`` off J;
+    for side 1 the same with ``B^T`` and the roles of rows and columns swapped. In a
+    nondegenerate polytope |I| = |J|; vertices are grouped by that size and solved in batches.
+    """
+    m = a_pos.shape[0]
+    if len(tight) < GROUPED_FROM:
+        return _solve_whole_systems(*other, tight)
+    if side == 0:
+        payoffs, equal, free = a_pos.astype(float), ~tight[:, :m], tight[:, m:]
+    else:
+        payoffs, equal, free = b_pos.T.astype(float), ~tight[:, m:], tight[:, :m]
+    sizes = equal.sum(axis=1)
+    if (sizes != free.sum(axis=1)).any():
+        return None
+    partners = np.zeros((len(tight), payoffs.shape[1]))
+    for size in np.unique(sizes).tolist():
+        if size == 0:
+            continue  # the partner is the other polytope's origin, dropped by the caller
+        group = np.flatnonzero(sizes == size)
+        rows = np.nonzero(equal[group])[1].reshape(len(group), size)
+        cols = np.nonzero(free[group])[1].reshape(len(group), size)
+        systems = payoffs[rows[:, :, None], cols[:, None, :]]
+        values = _solve_checked(systems, np.ones((len(group), size)))
+        if values is None:
+            return None
+        partners[group[:, None], cols] = values
+    return partners
+
+
+def _partners_by_solving(
+    a_pos: Matrix, b_pos: Matrix
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]] | None:
+    """Every extreme equilibrium (row strategies, column strategies) of a float game from one
+    polytope's vertices and their partners solved for, or None when the shortcut does not apply
+    (that polytope is degenerate, a partner is degenerate, or a partner system is singular)."""
+    m, n = a_pos.shape
+    side = 0 if m <= n else 1  # enumerate the lower-dimensional polytope
+    g_own, h_own = constraint_system((b_pos if side == 0 else a_pos).astype(float), side)
+    points, tight_own = raw_vertices(g_own, h_own)
+    if (tight_own.sum(axis=1) > g_own.shape[1]).any():
+        return None  # degenerate: leave it to the two-polytope method
+    real = (tight_own & (h_own > 0)[None, :]).any(axis=1)  # not the origin
+    points, tight_own = points[real], tight_own[real]
+    if len(points) == 0:
+        return None
+    g, h = constraint_system((a_pos if side == 0 else b_pos).astype(float), 1 - side)
+    solved = _solve_partners(a_pos, b_pos, tight_own, side, (g, h))
+    if solved is None or not np.isfinite(solved).all():
+        return None
+    # Payoffs are positive, so every coordinate of a point of the polytope is at most
+    # h / g over its payoff rows: that bounds the magnitudes the tolerance scales with.
+    bound = float((1.0 / g[h > 0].max(axis=0)).max())
+    scale = 1.0 + np.abs(g).sum(axis=1) * max(1.0, bound)
+    worst = ((solved @ g.T - h[None, :]) / scale[None, :]).max(axis=1)
+    inside = worst <= TIGHT
+    # A singular system can still have solutions (a face carrying all those labels: a continuum
+    # of equilibria) and LU then returns one point of it without complaint; and a nearly
+    # singular one may put a true partner just outside. Either way: leave it to the general
+    # method.
+    near = worst <= NEAR
+    if near.any():
+        dim = g.shape[1]
+        rows = np.nonzero(~tight_own[near])[1].reshape(int(near.sum()), dim)
+        condition = np.linalg.cond(g[rows])
+        if not (condition <= MAX_CONDITION).all():
+            return None
+    tight = tight_constraints(g, h, solved[inside])
+    if (tight != ~tight_own[inside]).any():
+        return None  # a partner with extra labels: degenerate at an equilibrium
+    keep = (tight & (h > 0)[None, :]).any(axis=1)  # not the other polytope's origin
+    own_tight = tight_own[inside][keep]
+    own_masks = label_masks(own_tight)
+    if len(np.unique(own_masks)) != len(own_masks):
+        return None  # a vertex reported twice: not the simple polytope assumed
+    own = _float_strategies(points[inside][keep], own_masks, 0 if side == 0 else m)
+    other = _float_strategies(solved[inside][keep], label_masks(tight[keep]), m if side == 0 else 0)
+    return (own, other) if side == 0 else (other, own)
+
+
+def _float_equilibria(
+    a: Matrix, b: Matrix, xs: npt.NDArray[np.float64], ys: npt.NDArray[np.float64]
+) -> list[Equilibrium]:
+    row_payoffs = np.einsum("ki,ij,kj->k", xs, a, ys)
+    col_payoffs = np.einsum("ki,ij,kj->k", xs, b, ys)
+    return [
+        Equilibrium(row=tuple(x), col=tuple(y), row_payoff=u, col_payoff=v)
+        for x, y, u, v in zip(
+            xs.tolist(), ys.tolist(), row_payoffs.tolist(), col_payoffs.tolist(), strict=True
+        )
+    ]
+
+
 def vertex_enumeration(a: Matrix, b: Matrix) -> EquilibriumSet:
     """Every extreme equilibrium of the game (A, B), and its components when degenerate.
+
+    ``degenerate`` in the result says whether the game is degenerate *at an equilibrium* (an
+    equilibrium strategy has more pure best responses than strategies in its support): exactly
+    then can equilibria form continua, and then the components describe them. A game degenerate
+    only away from its equilibria has finitely many, all reported; :attr:`Game.degenerate` answers
+    for the whole game.
 
     Floats: labels are read with a relative tolerance (``polytope.TIGHT``). Fractions: the
     candidate pairs found in floats are recomputed and re-checked in rational arithmetic, so
@@ -115,12 +268,23 @@ def vertex_enumeration(a: Matrix, b: Matrix) -> EquilibriumSet:
             f"game has {m + n}: use support enumeration or Lemke-Howson"
         )
     b_pos, a_pos = shifted_positive(b), shifted_positive(a)
+    if not exact:
+        shortcut = _partners_by_solving(a_pos, b_pos)
+        if shortcut is not None:
+            return EquilibriumSet(
+                equilibria=tuple(sorted(_float_equilibria(a, b, *shortcut), key=_order)),
+                degenerate=False,
+                complete=True,
+                method="vertex",
+                exact=False,
+            )
     p = vertices(b_pos, 0)
     q = vertices(a_pos, 1)
     full = (1 << (m + n)) - 1
-    degenerate = p.degenerate or q.degenerate
     # Exact games: match loosely in floats (as if degenerate), then confirm each pair exactly.
-    pairs = matching_pairs(p.labels, q.labels, full, degenerate=degenerate or exact)
+    pairs = matching_pairs(
+        p.labels, q.labels, full, degenerate=p.degenerate or q.degenerate or exact
+    )
     rows: dict[int, tuple[Number, ...]] = {}
     cols: dict[int, tuple[Number, ...]] = {}
     if exact:
@@ -138,13 +302,8 @@ def vertex_enumeration(a: Matrix, b: Matrix) -> EquilibriumSet:
                 rows[i] = _exact_strategy(vx[0])
                 cols[j] = _exact_strategy(vy[0])
         pairs = confirmed
-        degenerate = (
-            any(
-                v is not None and bin(v[1]).count("1") > len(v[0])
-                for v in (*exact_rows.values(), *exact_cols.values())
-            )
-            or degenerate
-        )
+        row_labels = {i: v[1] for i, v in exact_rows.items() if v is not None}
+        col_labels = {j: v[1] for j, v in exact_cols.items() if v is not None}
     elif pairs:
         used_i = sorted({i for i, _ in pairs})
         used_j = sorted({j for _, j in pairs})
@@ -152,6 +311,14 @@ def vertex_enumeration(a: Matrix, b: Matrix) -> EquilibriumSet:
         ys = _float_strategies(q.points[used_j], q.labels[used_j], m)
         rows = dict(zip(used_i, map(tuple, xs.tolist()), strict=True))
         cols = dict(zip(used_j, map(tuple, ys.tolist()), strict=True))
+    if not exact:
+        row_labels = {i: int(p.labels[i]) for i, _ in pairs}
+        col_labels = {j: int(q.labels[j]) for _, j in pairs}
+    # Degenerate at an equilibrium: a strategy there has more pure best responses than its
+    # support has strategies (more labels than its polytope's dimension).
+    degenerate = any(
+        bin(row_labels[i]).count("1") > m or bin(col_labels[j]).count("1") > n for i, j in pairs
+    )
     equilibria = [equilibrium(a, b, rows[i], cols[j], exact) for i, j in pairs]
     components: tuple[Component, ...] = ()
     if degenerate:
