@@ -18,9 +18,9 @@ def python_blocks(path: Path) -> list[str]:
 
 def test_docs_have_examples() -> None:
     with_examples = [p.name for p in DOCS if python_blocks(p)]
-    assert {"README.md", "auctions.md", "combinatorial.md", "core.md", "scenarios.md"} <= set(
-        with_examples
-    )
+    expected = {"README.md", "auctions.md", "combinatorial.md", "core.md", "scenarios.md"}
+    expected |= {"games.md", "contracts.md", "safe-exchange.md"}
+    assert expected <= set(with_examples)
 
 
 @pytest.mark.parametrize("path", DOCS, ids=lambda p: p.name)
@@ -36,3 +36,44 @@ def test_example_scenarios_are_documented() -> None:
     documented = (ROOT / "docs" / "scenarios.md").read_text(encoding="utf-8")
     for example in (ROOT / "docs" / "examples").glob("*.json"):
         assert example.name in documented or example.stem in documented
+
+
+SHELL = re.compile(r"^```sh\n(.*?)^```", re.DOTALL | re.MULTILINE)
+EXIT_CODE = re.compile(r"\(exit code (\d+)\)")
+
+
+def shell_commands() -> list[tuple[str, str, int]]:
+    """Every `trustmarket ...` line of a shell block, continuation lines joined, with the exit
+    code a following comment announces (0 when none does)."""
+    found: list[tuple[str, str, int]] = []
+    for path in DOCS:
+        for block in SHELL.findall(path.read_text(encoding="utf-8")):
+            lines = block.replace("\\\n", " ").splitlines()
+            for k, line in enumerate(lines):
+                command = line.removeprefix("$ ").split("  #")[0].strip()
+                if not command.startswith(("trustmarket ", ".venv/bin/trustmarket ")):
+                    continue
+                code = 0
+                for later in lines[k + 1 :]:
+                    if not later.startswith("#"):
+                        break
+                    if match := EXIT_CODE.search(later):
+                        code = int(match.group(1))
+                found.append((path.name, command, code))
+    return found
+
+
+@pytest.mark.parametrize(("page", "command", "code"), shell_commands())
+def test_shell_examples_run(
+    page: str, command: str, code: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shlex
+
+    from typer.testing import CliRunner
+
+    from trustmarket.cli.app import app
+
+    monkeypatch.chdir(ROOT)
+    args = shlex.split(command)[1:]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == code, (page, command, result.stdout, result.stderr)
