@@ -9,7 +9,9 @@ The exact answer for each game is our vertex enumeration in rational arithmetic 
 payoffs (verified exactly); each library's miss count is the games where it found fewer distinct
 equilibria than that. Lemke-Howson runs on 50x50 games against quantecon's (compiled) and nashpy's
 (child process with a time limit; a run that ends by the limit counts as a hang).
-Targets: >= 10x faster than nashpy, no slower than quantecon, exact on every game.
+Targets: >= 10x faster than nashpy, no slower than quantecon, exact on every game. Ours and
+quantecon's are timed as the best of 3 runs per game (each includes building the game object);
+the slow solvers run once.
 """
 
 from __future__ import annotations
@@ -44,6 +46,16 @@ def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
     start = time.perf_counter()
     out = fn()
     return time.perf_counter() - start, out
+
+
+REPEATS = 3
+
+
+def best_of(fn: Callable[[], Any], repeats: int = REPEATS) -> tuple[float, Any]:
+    """The fastest of ``repeats`` runs: the sub-millisecond solvers are timed this way (ours and
+    quantecon's alike), because one run on a shared 2-core machine is mostly noise."""
+    runs = [timed(fn) for _ in range(repeats)]
+    return min(t for t, _ in runs), runs[0][1]
 
 
 def _child(kind: str, a: np.ndarray, b: np.ndarray, queue: Any) -> None:
@@ -104,15 +116,14 @@ def equilibria_bench(size: int, games: int, nashpy_games: int, nashpy_limit: flo
             [[Fraction(float(v)) for v in row] for row in b],
         )
         truth = key_set((e.row, e.col) for e in exact.vertex_enumeration().equilibria)
-        game = Game(a, b)
-        t, res = timed(lambda g=game: g.vertex_enumeration())  # type: ignore[misc]
+        t, res = best_of(lambda a=a, b=b: Game(a, b).vertex_enumeration())  # type: ignore[misc]
         times["ours vertex"].append(t)
         misses["ours vertex"] += len(key_set((e.row, e.col) for e in res.equilibria)) < len(truth)
         fresh = Game(a, b)
         t, res = timed(lambda g=fresh: g.support_enumeration())  # type: ignore[misc]
         times["ours support"].append(t)
         misses["ours support"] += len(key_set((e.row, e.col) for e in res.equilibria)) < len(truth)
-        t, res = timed(
+        t, res = best_of(
             lambda a=a, b=b: qe.vertex_enumeration(
                 qe.NormalFormGame((qe.Player(a), qe.Player(b.T)))
             )
@@ -159,14 +170,18 @@ def lemke_howson_bench(size: int, games: int, nashpy_limit: float) -> None:
     compile_time, _ = timed(
         lambda: qe.lemke_howson(qe.NormalFormGame((qe.Player(a0), qe.Player(b0.T))))
     )
+    from trustmarket.analysis.games import lemke_howson_compiled
+
+    engine = "numba" if lemke_howson_compiled.compiled_solve is not None else "numpy"
+    our_first, _ = timed(lambda: Game(a0, b0).lemke_howson(0))
     ours, quant, nash, hangs, wrong = [], [], [], 0, 0
     for a, b in instances:
         game = Game(a, b)
-        t, res = timed(lambda g=game: g.lemke_howson(0))  # type: ignore[misc]
+        t, res = best_of(lambda a=a, b=b: Game(a, b).lemke_howson(0))  # type: ignore[misc]
         ours.append(t)
         e = res.equilibria[0]
         wrong += not game.is_equilibrium(e.row, e.col, tol=1e-7)
-        t, _ = timed(
+        t, _ = best_of(
             lambda a=a, b=b: qe.lemke_howson(qe.NormalFormGame((qe.Player(a), qe.Player(b.T))))
         )  # type: ignore[misc]
         quant.append(t)
@@ -176,6 +191,9 @@ def lemke_howson_bench(size: int, games: int, nashpy_limit: float) -> None:
     mid = statistics.median(ours)
     print(f"\nLemke-Howson, {size}x{size}: {games} games, label 0")
     print(f"  quantecon first call (numba compile, excluded): {compile_time * 1000:.0f} ms")
+    print(
+        f"  ours first call ({engine}; compile or cache load, excluded): {our_first * 1000:.0f} ms"
+    )
     print(f"  ours       median {mid * 1000:8.3f} ms   (not an equilibrium: {wrong})")
     q, n = statistics.median(quant), statistics.median(nash)
     print(f"  quantecon  median {q * 1000:8.3f} ms   ours is {q / mid:.2f}x faster")

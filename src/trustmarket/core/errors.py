@@ -179,6 +179,28 @@ class InvalidExchange(InvalidInput):
     code = "invalid_exchange"
 
 
+class InvalidFeedback(InvalidInput):
+    """Feedback that does not fit its transaction or its scale: an unknown transaction, a rater
+    or subject who is not a party to it, a rating off its scale, or an attribute vector of the
+    wrong length."""
+
+    code = "invalid_feedback"
+
+
+class DuplicateFeedback(InvalidFeedback):
+    """A second feedback for the same side of a transaction (one transaction, one feedback per
+    side)."""
+
+    code = "duplicate_feedback"
+
+
+class InvalidReputation(InvalidInput):
+    """A reputation model or credit-bureau parameter is out of range (an alpha outside (0, 1],
+    a tracing cost C <= 0, a forgetting factor outside (0, 1], ...)."""
+
+    code = "invalid_reputation"
+
+
 class SolverLimit(TrustmarketError):
     """An iterative method hit its stated limit (pivots, iterations) before it finished."""
 

@@ -1,0 +1,1 @@
+"""The reputation models, one per module (SPEC section 4)."""
