@@ -91,14 +91,28 @@ class SealedBidAuction(AuctionEngine[SealedConfig, SealedState]):
     def initial_state(self) -> SealedState:
         return SealedState()
 
+    def __init__(self, config: SealedConfig, rules: Rules | None = None) -> None:
+        super().__init__(config, rules)
+        # Bidding then closes exactly at the end time, which never moves (no soft close): the
+        # open check on each bid is one comparison (closing_time's fast case).
+        self._fixed_end = (
+            self.rules.close_when is CloseWhen.ON_CLEAR
+            and self.rules.clear_when is ClearWhen.AT_TIME
+            and config.end is not None
+        )
+
     def bid_handlers(self) -> dict[type[InputEvent], Callable[[Any], list[OutputEvent]]]:
         return {Bid: self._on_bid}
 
     def _on_bid(self, event: Bid) -> list[OutputEvent]:
-        st, cfg = self.state, self.config
-        if event.bidder not in self.timeline.registered:
+        st, cfg, tl = self.state, self.config, self.timeline
+        if event.bidder not in tl.registered:
             self.require_registered(event.bidder)
-        self.require_open(event.time)
+        if self._fixed_end:  # the common schedule: open from the start until the end time
+            if not cfg.start <= event.time < tl.end:  # type: ignore[operator]  # end is set
+                self.require_open(event.time)  # raises with the reason
+        else:
+            self.require_open(event.time)
         if event.amount.currency != cfg.currency:
             self.check_money(event.amount)
         if event.max_amount is not None:
@@ -115,20 +129,20 @@ class SealedBidAuction(AuctionEngine[SealedConfig, SealedState]):
                 f"{event.bidder!r} already has sealed bid {st.by_bidder[event.bidder]!r}; "
                 "one bid per bidder (retract it first if the rules allow)"
             )
-        seq = self.next_seq()
+        tl.seq += 1
         st.bids[event.id] = SealedBid(
             event.id,
             event.bidder,
             event.time,
             event.amount.minor,
-            tie_key(self.rules, seq, event.id),
+            tie_key(self.rules, tl.seq, event.id),
         )
         st.by_bidder[event.bidder] = event.id
-        out: list[OutputEvent] = [
-            BidAccepted(cause=event.id, time=event.time, bid_id=event.id, bidder=event.bidder)
-        ]
-        out.extend(self.bid_accepted(event))
-        return out
+        # What AuctionEngine.bid_accepted does, for a sealed auction: it has no soft close and
+        # never clears on every bid (check_rules), so only the idle timer moves.
+        tl.last_activity = event.time
+        tl.pending = True
+        return [BidAccepted(cause=event.id, time=event.time, bid_id=event.id, bidder=event.bidder)]
 
     def retract_bid(self, event: Retract) -> None:
         st = self.state
