@@ -84,7 +84,9 @@ class ModelContract:
     def test_update_many_equals_one_by_one(self) -> None:
         batch = self.make()
         assert batch.update_many(self.stream()) == len(self.stream())
-        assert snapshot(batch) == pytest.approx(snapshot(self.fed()))
+        got, expected = snapshot(batch), snapshot(self.fed())
+        assert [key[:2] for key in got] == [key[:2] for key in expected]
+        assert [key[2] for key in got] == pytest.approx([key[2] for key in expected])
 
     def test_same_feedback_same_scores(self) -> None:
         assert snapshot(self.fed()) == snapshot(self.fed())

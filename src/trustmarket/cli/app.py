@@ -28,6 +28,7 @@ from trustmarket.cli.contract import contract_app
 from trustmarket.cli.demo import build_demo
 from trustmarket.cli.exchange_plan import exchange_app
 from trustmarket.cli.games import games_app
+from trustmarket.cli.reputation import reputation_app
 from trustmarket.cli.tables import bids_table, outcome_table
 from trustmarket.cli.wdp import wdp_app
 from trustmarket.core.errors import InvalidInput
@@ -46,6 +47,7 @@ app.add_typer(wdp_app, name="wdp")
 app.add_typer(games_app, name="games")
 app.add_typer(exchange_app, name="exchange")
 app.add_typer(contract_app, name="contract")
+app.add_typer(reputation_app, name="reputation")
 
 
 @app.command()

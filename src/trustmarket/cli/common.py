@@ -53,7 +53,11 @@ class OneLineErrorGroup(TyperGroup):
         sys.exit(code if isinstance(code, int) else 0)
 
 
-def console() -> Console:
+def console(wide: bool = False) -> Console:
+    """A console for people; ``wide`` for tables that must not be squeezed into 80 columns
+    when the output is not a terminal."""
+    if wide:
+        return Console(highlight=False, width=max(Console().width, 140))
     return Console(highlight=False)
 
 

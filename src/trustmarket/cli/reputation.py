@@ -1,0 +1,185 @@
+"""``trustmarket reputation``: score feedback under any model, list the models, run the attack
+bench (SPEC section 4, docs/reputation.md).
+
+Model parameters are given as ``--set name=value`` (repeatable): numbers, ``true``/``false``,
+``none``, or text; a value with commas is a list (``--set pretrusted=ann,bo``).
+"""
+
+from __future__ import annotations
+
+import inspect
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from trustmarket.cli.common import JsonFlag, console, print_json, reports_errors
+from trustmarket.core.errors import InvalidReputation
+from trustmarket.reputation import AttributeScale, ReputationModel
+from trustmarket.reputation.feedback_csv import read_feedback_csv
+from trustmarket.reputation.models import MODEL_MODULES, make_model, model_class, model_names
+from trustmarket.reputation.models.accumulative import star_level
+
+reputation_app = typer.Typer(
+    help="Reputation models: score feedback, list the models, run the attack bench.",
+    no_args_is_help=True,
+)
+
+
+def parse_setting(text: str) -> tuple[str, Any]:
+    """``name=value`` with the value read as a number, boolean, none, list or text."""
+    name, sep, raw = text.partition("=")
+    name = name.strip().replace("-", "_")
+    if not sep or not name.isidentifier():
+        raise InvalidReputation(f"--set takes name=value (such as alpha=0.3), got {text!r}")
+    return name, _value(raw.strip())
+
+
+def _value(raw: str) -> Any:
+    if "," in raw:
+        return [item.strip() for item in raw.split(",") if item.strip()]
+    lowered = raw.lower()
+    if lowered in ("true", "false"):
+        return lowered == "true"
+    if lowered == "none":
+        return None
+    for kind in (int, float):
+        try:
+            return kind(raw)
+        except ValueError:
+            pass
+    return raw
+
+
+def build_model(
+    name: str, settings: list[str], scale: AttributeScale | None = None
+) -> tuple[ReputationModel, dict[str, Any]]:
+    """The registered model ``name`` with the ``--set`` parameters, checked against its
+    constructor so that a misspelt parameter is an error that lists the allowed ones. A model
+    that reads attributes gets the feedback file's attribute ``scale``."""
+    cls = model_class(name)
+    parameters = dict(parse_setting(text) for text in settings)
+    if "scale" in parameters:
+        raise InvalidReputation("the attribute scale comes from the feedback file's columns")
+    allowed = [p for p in inspect.signature(cls.__init__).parameters if p != "self"]
+    unknown = sorted(set(parameters) - set(allowed))
+    if unknown:
+        raise InvalidReputation(
+            f"model {name} has no parameter {', '.join(unknown)}; its parameters: "
+            f"{', '.join(allowed) or 'none'}"
+        )
+    try:
+        built = dict(parameters)
+        if scale is not None and cls.properties.uses_attributes:
+            built["scale"] = scale
+        return make_model(name, **built), parameters
+    except TypeError as exc:  # a value of the wrong kind the model did not check itself
+        raise InvalidReputation(f"model {name}: {exc}") from None
+
+
+ModelOption = Annotated[
+    str, typer.Option("--model", "-m", help=f"One of: {', '.join(MODEL_MODULES)}.")
+]
+SetOption = Annotated[
+    list[str] | None,
+    typer.Option("--set", help="A model parameter as name=value (repeatable)."),
+]
+
+
+@reputation_app.command("score")
+@reports_errors
+def score(
+    feedback: Annotated[Path, typer.Argument(help="Feedback CSV (docs/reputation.md).")],
+    model: ModelOption = "beta",
+    setting: SetOption = None,
+    by: Annotated[
+        str | None, typer.Option("--by", help="Score as this agent sees it (personal views).")
+    ] = None,
+    explain: Annotated[
+        str | None, typer.Option("--explain", help="Also explain this subject's score.")
+    ] = None,
+    json_output: JsonFlag = False,
+) -> None:
+    """Score every rated agent of a feedback file under one model."""
+    records, scale = read_feedback_csv(feedback)
+    instance, parameters = build_model(model, setting or [], scale)
+    instance.update_many(records)
+    scores = instance.scores(by)
+    explanation = instance.explain(explain, by) if explain is not None else None
+    if json_output:
+        print_json(
+            {
+                "model": instance.name,
+                "parameters": parameters,
+                "by": by,
+                "feedback": len(records),
+                "scores": scores,
+                "explanation": None if explanation is None else explanation.to_json(),
+            }
+        )
+        return
+    received: dict[str, int] = {}
+    for record in records:
+        received[record.subject] = received.get(record.subject, 0) + 1
+    table = Table(
+        title=f"{instance.name} scores of {len(scores)} agents from {len(records)} feedback"
+        + (f", as {by} sees them" if by else "")
+    )
+    table.add_column("agent")
+    table.add_column("score", justify="right")
+    table.add_column("feedback received", justify="right")
+    if instance.name == "accumulative":
+        table.add_column("star level")
+    for subject, value in sorted(scores.items(), key=lambda item: (-item[1], item[0])):
+        row = [subject, f"{value:.4f}", str(received.get(subject, 0))]
+        if instance.name == "accumulative":
+            row.append(star_level(value).name)
+        table.add_row(*row)
+    out = console()
+    out.print(table)
+    if explanation is not None:
+        out.print(f"[bold]{explanation.subject}[/]: {explanation.formula}")
+        detail = Table(title="contributions (most influential first)")
+        for column in ("rater", "transaction", "rating", "weight", "note"):
+            detail.add_column(column)
+        for c in explanation.contributions[:20]:
+            detail.add_row(c.rater, c.transaction, f"{c.rating:.4g}", f"{c.weight:.4g}", c.note)
+        out.print(detail)
+
+
+@reputation_app.command("models")
+@reports_errors
+def models(json_output: JsonFlag = False) -> None:
+    """List the models with their properties and parameters."""
+    rows: list[dict[str, Any]] = []
+    for name in model_names():
+        cls = model_class(name)
+        signature = inspect.signature(cls.__init__)
+        rows.append(
+            {
+                "name": name,
+                "probabilistic": cls.properties.probabilistic,
+                "personal_view": cls.properties.personal_view,
+                "uses_attributes": cls.properties.uses_attributes,
+                "global": cls.properties.global_,
+                "parameters": {
+                    p.name: None if p.default is inspect.Parameter.empty else repr(p.default)
+                    for p in signature.parameters.values()
+                    if p.name != "self"
+                },
+                "source": cls.properties.source,
+            }
+        )
+    if json_output:
+        print_json({"models": rows})
+        return
+    table = Table(title="reputation models")
+    for column in ("name", "probability", "personal", "attributes", "global", "parameters"):
+        table.add_column(column, overflow="fold")
+    flags = ("probabilistic", "personal_view", "uses_attributes", "global")
+    for row in rows:
+        parameters: dict[str, str | None] = row["parameters"]
+        shown = ", ".join(f"{k}={v}" for k, v in parameters.items() if k != "scale")
+        table.add_row(str(row["name"]), *("yes" if row[key] else "" for key in flags), shown)
+    console(wide=True).print(table)
