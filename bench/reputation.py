@@ -123,7 +123,7 @@ def bench_eigentrust(model: EigenTrustModel, agents: int) -> None:
     graph.add_weighted_edges_from(
         zip(local.row.tolist(), local.col.tolist(), local.data.tolist(), strict=True)
     )
-    personalization = {k: 1.0 / PRETRUSTED for k in range(PRETRUSTED)}
+    personalization = dict.fromkeys(range(PRETRUSTED), 1.0 / PRETRUSTED)
     start = time.perf_counter()
     theirs = nx.pagerank(
         graph,
