@@ -17,6 +17,7 @@ from trustmarket import __version__
 from trustmarket.auctions.advisor import Setting, advise, check_choice
 from trustmarket.auctions.registry import MECHANISMS
 from trustmarket.auctions.scenario import load_scenario, run_scenario
+from trustmarket.cli.bureau import bureau_app
 from trustmarket.cli.common import (
     JsonFlag,
     OneLineErrorGroup,
@@ -48,6 +49,7 @@ app.add_typer(games_app, name="games")
 app.add_typer(exchange_app, name="exchange")
 app.add_typer(contract_app, name="contract")
 app.add_typer(reputation_app, name="reputation")
+app.add_typer(bureau_app, name="bureau")
 
 
 @app.command()
