@@ -55,13 +55,13 @@ class ProfitFunction:
             raise InvalidReputation(f"{label} must give a finite profit for every r in [0, 1]")
         if abs(values[0]) > 1e-12:
             raise InvalidReputation(
-                f"{label}(0) must be 0 (nobody buys from a merchant of reputation 0), got "
-                f"{values[0]:g}"
+                f"h(0) must be 0 (nobody buys from a merchant of reputation 0), got "
+                f"{values[0]:g} for {label}"
             )
         drops = np.flatnonzero(np.diff(values) < -1e-12)
         if drops.size:
             raise InvalidReputation(
-                f"{label} must be non-decreasing in the reputation; it falls after "
+                f"h must be non-decreasing in the reputation; {label} falls after "
                 f"r = {grid[drops[0]]:.4g}"
             )
         self._function = function

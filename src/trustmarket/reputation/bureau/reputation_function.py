@@ -11,6 +11,12 @@ exposes a cheater, who then loses L_m. A merchant gains V_m (cdf G) from an unde
 - Theorem 1: the strategies are a Nash equilibrium when the bureau's R is consistent with the
   merchants' behaviour, ``R = G(L_m (1 - q(R)) / q(R))`` (equation (7)). T(L) is that R.
 
+How many solutions: ``q(R)`` never falls as R rises, so the threshold ``L (1 - q) / q`` never
+rises and the right side ``G(...)`` never rises either, while the left side R does. There is
+therefore at most one fixed point, for any F and G; :meth:`ReputationFunction.fixed_points`
+still searches all of [0, 1) and returns what it finds (none when G jumps across the diagonal,
+a flat piece's two ends if F and G make the right side equal R on an interval).
+
 ``q = 0`` (every customer traces) makes the threshold infinite and nobody tampers: ``G(inf)`` is
 1. ``R = 1`` makes ``C / (1 - R)`` infinite: ``q = F(inf) = 1``, threshold 0, ``R = G(0)``.
 """

@@ -1,0 +1,83 @@
+"""`trustmarket bureau reputation|m1|m2|plot`: the library's numbers, one JSON document, and
+bad input as one `error:` line with exit code 2."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from trustmarket.cli.app import app
+
+runner = CliRunner()
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def ok_json(*args: str) -> dict[str, Any]:
+    code, out, err = run(*args, "--json")
+    assert code == 0, (out, err)
+    data = json.loads(out)
+    assert isinstance(data, dict)
+    return data
+
+
+def test_reputation_prints_every_fixed_point() -> None:
+    data = ok_json("bureau", "reputation", "--C", "0.02", "--L", "0.1")
+    assert [round(r, 4) for r in data["fixed_points"]] == [0.8167]
+    data = ok_json("bureau", "reputation", "--L", "1", "--F", "uniform:0,1", "--G", "uniform:0,1")
+    assert [round(r, 4) for r in data["fixed_points"]] == [0.9608]
+    code, out, _ = run("bureau", "reputation", "--C", "0.05", "--L", "0.3", "--G", "norm:0.4,0.1")
+    assert code == 0 and "fixed point R" in out
+
+
+def test_m1_reports_stable_points_basins_and_paths() -> None:
+    data = ok_json("bureau", "m1", "--h", "linear:1", "--start", "0.05", "--start", "0.5")
+    points = [(round(p["reputation"], 6), p["attracting"]) for p in data["stable_points"]]
+    assert points == [(0.0, False), (0.96, True)]
+    assert all(abs(p["path"][-1] - 0.96) < 1e-6 for p in data["paths"])
+    capped = ok_json("bureau", "m1", "--h", "points:0,0;0.5,0.5;1,1", "--r-max", "0.9")
+    assert capped["stable_points"][-1]["cap"]
+
+
+def test_m2_shows_overbidding_punished() -> None:
+    data = ok_json("bureau", "m2", "--h", "linear:1", "--start", "0.5")
+    runs = {r["strategy"]: r for r in data["runs"]}
+    truthful = runs["bid the highest stable point"]["payoff"]
+    overbids = [r for name, r in runs.items() if name.startswith("overbid")]
+    assert overbids and all(r["punished"] and r["payoff"] < truthful for r in overbids)
+
+
+def test_plot_writes_a_png(tmp_path: Path) -> None:
+    for extra in ([], ["--h", "linear:1"]):
+        out = tmp_path / f"figure{len(extra)}.png"
+        code, _, err = run("bureau", "plot", "--out", str(out), *extra)
+        assert code == 0, err
+        assert out.read_bytes()[:4] == b"\x89PNG"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["reputation", "--C", "0"], "the tracing cost C must be > 0"),
+        (["reputation", "--L", "-1"], "L_m must be >= 0"),
+        (["reputation", "--F", "uniform:1,0"], "lo < hi"),
+        (["reputation", "--G", "cauchyy:0,1"], "unknown continuous distribution"),
+        (["m1", "--h", "square"], "write linear:K"),
+        (["m1", "--h", "points:0,1;1,2"], "h(0) must be 0"),
+        (["m1", "--h", "points:0,0;0.5,1;1,0.5"], "non-decreasing"),
+        (["m1", "--start", "2"], "starting reputation must be in [0, 1]"),
+        (["m2", "--discount", "1.5"], "discount must be in [0, 1]"),
+        (["m2", "--audit-cost", "-1"], "audit cost C_a must be >= 0"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(args: list[str], message: str) -> None:
+    code, out, err = run("bureau", *args)
+    assert code == 2 and out == ""
+    assert err.startswith("error: ") and message in err and err.count("\n") == 1, err
