@@ -19,7 +19,7 @@ def python_blocks(path: Path) -> list[str]:
 def test_docs_have_examples() -> None:
     with_examples = [p.name for p in DOCS if python_blocks(p)]
     expected = {"README.md", "auctions.md", "combinatorial.md", "core.md", "scenarios.md"}
-    expected |= {"games.md", "contracts.md", "safe-exchange.md"}
+    expected |= {"games.md", "contracts.md", "safe-exchange.md", "reputation.md", "bureau.md"}
     assert expected <= set(with_examples)
 
 

@@ -7,6 +7,7 @@ its registered name with its default parameters (or the keyword arguments given)
 from __future__ import annotations
 
 import importlib
+import inspect
 from typing import Any
 
 from trustmarket.core.errors import InvalidReputation
@@ -42,5 +43,14 @@ def model_class(name: str) -> type[ReputationModel]:
 
 
 def make_model(name: str, **parameters: Any) -> ReputationModel:
-    """A new model of the registered kind ``name``."""
-    return model_class(name)(**parameters)
+    """A new model of the registered kind ``name``; a parameter the model does not have is an
+    :class:`InvalidReputation` that lists the ones it has."""
+    cls = model_class(name)
+    allowed = [p for p in inspect.signature(cls.__init__).parameters if p != "self"]
+    unknown = sorted(set(parameters) - set(allowed))
+    if unknown:
+        raise InvalidReputation(
+            f"model {name} has no parameter {', '.join(unknown)}; its parameters: "
+            f"{', '.join(allowed) or 'none'}"
+        )
+    return cls(**parameters)

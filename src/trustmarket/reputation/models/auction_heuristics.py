@@ -101,9 +101,8 @@ def trust_value(
         * _number(time, "time")
         * _number(experience_value, "experience_value")
     )
-    try:
-        return math.exp(product)
-    except OverflowError:
+    if not math.isfinite(product) or product >= 709.0:
         raise InvalidReputation(
             f"exp({product:g}) overflows a float; the product of the four terms must be < 709"
-        ) from None
+        )
+    return math.exp(product)

@@ -14,6 +14,11 @@ rater's own reputation (equations (2) to (5)):
 
     R_Y <- R_Y + beta (r^X - R_Y),   beta = alpha R_X   (R_X before this transaction)
 
+"Before this transaction" holds for both sides of a trade: the agency's values of the two parties
+are taken at the transaction's first feedback and used for the other side's too, so the order in
+which the two sides rate does not matter (the last 100,000 transactions rated on one side only
+are remembered, ``pending_limit``).
+
 Ratings map to outcomes as +1 -> r = 1 and -1 -> r = 0. A neutral (0) changes nothing: the
 paper's outcomes are binary and objective (goods or money received or not), and a neutral does
 not say which happened; reading it as r = 0.5 would pull a fully cooperative agent's coefficient
@@ -41,6 +46,7 @@ An update costs O(1): a few dictionary operations.
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 from typing import Literal, NamedTuple
 
 from trustmarket.core.errors import InvalidReputation
@@ -136,11 +142,13 @@ class ReputationCoefficientModel(ReputationModel):
         "_own",
         "_own_start",
         "_own_total",
+        "_pending",
         "_received",
         "alpha",
         "empty_mean",
         "initial",
         "mode",
+        "pending_limit",
     )
 
     def __init__(
@@ -178,6 +186,10 @@ class ReputationCoefficientModel(ReputationModel):
         self._agency_total = [0.0, 0.0]
         self._betas: dict[str, list[float]] = {}
         self._received: dict[str, list[Feedback]] = {}
+        # Central mode: per transaction rated on one side so far, (rater, subject, R_rater,
+        # R_subject) from before it; the oldest are forgotten beyond pending_limit.
+        self._pending: OrderedDict[str, tuple[str, str, float, float]] = OrderedDict()
+        self.pending_limit = 100_000
 
     # -- the initial value and the lookup --------------------------------------------------------
 
@@ -241,14 +253,43 @@ class ReputationCoefficientModel(ReputationModel):
 
     # -- updates -------------------------------------------------------------------------------
 
+    def _before(self, feedback: Feedback) -> tuple[float, float] | None:
+        """The agency's values of the rater and of the subject as they stood before this
+        feedback's transaction (central mode): taken at the transaction's first feedback and
+        used again for the other side's, so that both sides are weighted by the reputations
+        before the trade (equations (2) to (5)) whichever side rates first."""
+        pending = self._pending.pop(feedback.transaction, None)
+        if pending is not None:
+            first_rater, first_subject, rater_value, subject_value = pending
+            if feedback.rater == first_subject and feedback.subject == first_rater:
+                return subject_value, rater_value
+        return None
+
+    def _agency_or_initial(self, agent: str, asker: str) -> float:
+        value = self._agency.get(agent)
+        return self._initial_value(asker)[0] if value is None else value
+
     def _apply(self, feedback: Feedback) -> None:
         subject = feedback.subject
+        rater = feedback.rater
         received = self._received.get(subject)
         if received is None:
             received = self._received[subject] = []
             if self._central:
                 self._betas[subject] = []
         received.append(feedback)
+        before: tuple[float, float] | None = None
+        if self._central:
+            before = self._before(feedback)
+            if before is None:
+                before = (
+                    self._agency_or_initial(rater, rater),
+                    self._agency_or_initial(subject, rater),
+                )
+                pending = self._pending
+                pending[feedback.transaction] = (rater, subject, *before)
+                if len(pending) > self.pending_limit:
+                    pending.popitem(last=False)
         rating = feedback.rating
         if rating == 0:
             # A neutral says nothing about cooperation: no coefficient moves.
@@ -256,7 +297,6 @@ class ReputationCoefficientModel(ReputationModel):
                 self._betas[subject].append(0.0)
             return
         outcome = 1.0 if rating > 0 else 0.0
-        rater = feedback.rater
         alpha = self.alpha
         own = self._own.get(rater)
         if own is None:
@@ -264,9 +304,9 @@ class ReputationCoefficientModel(ReputationModel):
             self._own_start[rater] = {}
         old = own.get(subject)
         if old is None:
-            # The first own coefficient starts where the lookup stood (R^X_Y0 = R_Y or the
-            # initial value), before the agency takes this transaction in.
-            old = self.lookup(subject, rater).value
+            # The first own coefficient starts where the lookup stood before this transaction
+            # (R^X_Y0 = R_Y, or the initial value).
+            old = self.lookup(subject, rater).value if before is None else before[1]
             self._own_start[rater][subject] = old
             new = old + alpha * (outcome - old)
             own[subject] = new
@@ -277,16 +317,14 @@ class ReputationCoefficientModel(ReputationModel):
             own[subject] = new
             if not self._central:
                 self._add_own(rater, subject, new - old, 0.0)
-        if self._central:
-            agency = self._agency
-            rater_value = agency.get(rater)
-            if rater_value is None:
-                rater_value = self._initial_value(rater)[0]
+        if before is not None:
+            rater_value, subject_start = before
             beta = alpha * rater_value
-            old = agency.get(subject)
+            agency = self._agency
             total = self._agency_total
+            old = agency.get(subject)
             if old is None:
-                old = self._initial_value(rater)[0]
+                old = subject_start
                 self._agency_start[subject] = old
                 new = old + beta * (outcome - old)
                 total[0] += new
