@@ -272,3 +272,40 @@ def test_bad_input_is_a_specific_error(call, error, message) -> None:  # type: i
     with pytest.raises(error) as info:
         call()
     assert message in str(info.value)
+
+
+def test_a_piecewise_cdf_from_its_points() -> None:
+    cdf = parse_cdf("piecewise:0,0;0.5,0.8;1,1")
+    assert cdf([0.25, 0.5, 0.75, 2.0]).tolist() == pytest.approx([0.4, 0.8, 0.9, 1.0])
+    assert cdf.quantile([0.4, 0.9]).tolist() == pytest.approx([0.25, 0.75])
+    function = ReputationFunction(0.02, "piecewise:0,0;0.5,0.8;1,1")
+    assert check_theorem_1(function, 0.1, draws=50_000, seed=2).holds()
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("piecewise:0,0;1,0.5", "F must rise from 0"),
+        ("piecewise:0,0;0,1", "rise strictly"),
+        ("piecewise:0,x", "x,F pairs"),
+        ("expon:0,0.5,3", "expon takes the numbers loc, scale"),
+        ("norm:0,-1", "scale > 0"),
+    ],
+)
+def test_bad_distribution_texts_say_what_is_allowed(text: str, message: str) -> None:
+    with pytest.raises(InvalidDistribution, match=message):
+        parse_cdf(text)
+
+
+def test_m1_stops_with_a_reason_when_t_is_undefined() -> None:
+    def all_honest(x: float) -> float:
+        return 1.0 if x >= 0 else 0.0
+
+    function = ReputationFunction(0.02, "uniform:0,1", all_honest)
+    with pytest.raises(InvalidReputation, match="M1 cannot go on"):
+        run_m1(function, ProfitFunction.linear(1.0), 0.5)
+
+
+def test_m2_refuses_a_bid_that_is_not_a_number() -> None:
+    with pytest.raises(InvalidReputation, match="a bid must be a finite number"):
+        simulate_m2(T, ProfitFunction.linear(1.0), 0.5, "high")  # type: ignore[arg-type]

@@ -106,11 +106,45 @@ def _checked_function(function: Callable[..., Any], what: str) -> Cdf:
     return Cdf(vectorised, f"{what} {getattr(function, '__name__', 'function')}")
 
 
+def _piecewise_cdf(points: str, text: str, what: str) -> Cdf:
+    """``piecewise:x,F;x,F;...``: a cdf linear between the points, from F = 0 to F = 1."""
+    try:
+        pairs = [tuple(float(v) for v in pair.split(",")) for pair in points.split(";") if pair]
+        array = np.array(pairs, dtype=float)
+    except ValueError:
+        raise InvalidDistribution(
+            f"cannot read {text!r}: a piecewise cdf is x,F pairs separated by ';', such as "
+            "'piecewise:0,0;0.5,0.8;1,1'"
+        ) from None
+    if array.ndim != 2 or array.shape[1] != 2 or len(array) < 2:
+        raise InvalidDistribution(f"{text!r}: a piecewise cdf needs at least two x,F pairs")
+    x, y = array[:, 0], array[:, 1]
+    if not np.all(np.isfinite(array)) or np.any(np.diff(x) <= 0):
+        raise InvalidDistribution(f"{text!r}: the x values must be finite and rise strictly")
+    if y[0] != 0.0 or y[-1] != 1.0 or np.any(np.diff(y) < 0):
+        raise InvalidDistribution(
+            f"{text!r} is not a cdf: F must rise from 0 at the first point to 1 at the last "
+            "and never fall"
+        )
+
+    def cdf(v: FloatArray) -> FloatArray:
+        return np.asarray(np.interp(v, x, y, left=0.0, right=1.0), dtype=float)
+
+    class _Quantile:
+        @staticmethod
+        def quantile(q: npt.ArrayLike) -> FloatArray:
+            return np.asarray(np.interp(np.asarray(q, dtype=np.float64), y, x), dtype=np.float64)
+
+    return Cdf(cdf, f"{what} {text}", _Quantile())  # type: ignore[arg-type]
+
+
 def parse_cdf(text: str, what: str = "distribution") -> Cdf:
     """``name:a,b,...``: a continuous scipy.stats distribution with its positional arguments
     (``uniform:lo,hi`` takes the two ends)."""
     text = text.strip()
     name, sep, rest = text.partition(":")
+    if sep and name == "piecewise":
+        return _piecewise_cdf(rest, text, what)
     if sep and name.isidentifier():
         try:
             args = [float(a) for a in rest.split(",") if a.strip()] if rest.strip() else []
@@ -135,10 +169,14 @@ def parse_cdf(text: str, what: str = "distribution") -> Cdf:
         try:
             frozen = family(*args)
             frozen.cdf(0.5)
-        except (TypeError, ValueError) as exc:
-            raise InvalidDistribution(f"{text!r}: {exc}") from None
-        if not np.isfinite(frozen.cdf(0.5)):
-            raise InvalidDistribution(f"{text!r}: invalid parameters for {name}")
+        except (TypeError, ValueError):
+            frozen = None
+        if frozen is None or not np.isfinite(frozen.cdf(0.5)):
+            shapes = f"{family.shapes}, " if family.shapes else ""
+            raise InvalidDistribution(
+                f"{text!r}: {name} takes the numbers {shapes}loc, scale (scale > 0), in that "
+                "order, the later ones optional"
+            )
         return as_cdf(frozen, what)
     raise InvalidDistribution(
         f"cannot read {what} {text!r}: write a scipy.stats name and its numbers, such as "

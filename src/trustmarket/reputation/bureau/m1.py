@@ -167,7 +167,14 @@ def run_m1(
         raise InvalidReputation(f"periods must be a positive integer, got {periods!r}")
     path = [r]
     for _ in range(periods):
-        following = min(float(function.curve([float(h(r))])[0]), cap)
+        earned = float(h(r))
+        value = float(function.curve([earned])[0])
+        if math.isnan(value):
+            raise InvalidReputation(
+                f"no reputation in [0, 1) is consistent for L_m = h({r:g}) = {earned:g} "
+                f"(C = {function.cost:g}, {function.F!r}, {function.G!r}): M1 cannot go on"
+            )
+        following = min(value, cap)
         path.append(following)
         if abs(following - r) <= tolerance:
             return M1Path(tuple(path), True)

@@ -86,6 +86,9 @@ def simulate_m2(
         raise InvalidReputation(f"the discount must be in [0, 1], got {d}")
     if isinstance(periods, bool) or not isinstance(periods, int) or periods < 1:
         raise InvalidReputation(f"periods must be a positive integer, got {periods!r}")
+    start = _positive(start, "the start")
+    if bid is not None:
+        bid = _positive(bid, "a bid")
     if not 0.0 <= start <= r_max:
         raise InvalidReputation(f"the start must be in [0, r_max = {r_max:g}], got {start}")
     punished = False
