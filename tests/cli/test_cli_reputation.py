@@ -144,3 +144,35 @@ def test_the_weighted_model_needs_attributes(tmp_path: Path) -> None:
         "-m", "weighted",
     )  # fmt: skip
     assert code == 2 and "reads critical-attribute ratings" in err
+
+
+def test_bench_prints_tables_and_writes_csv_and_heatmap(tmp_path: Path) -> None:
+    from trustmarket.reputation.attacks import BenchTable, run_bench
+
+    csv_path, png = tmp_path / "bench.csv", tmp_path / "bench.png"
+    args = ["reputation", "bench", "--models", "ratio,beta", "--attacks", "none,sybil"]
+    args += ["--rounds", "200", "--agents", "40", "--csv", str(csv_path), "--heatmap", str(png)]
+    data = ok_json(*args)
+    expected = run_bench(["ratio", "beta"], ["none", "sybil"], seed=0, rounds=200, agents=40)
+    assert data["results"] == json.loads(json.dumps(expected.to_rows()))
+    assert BenchTable.from_csv(csv_path) == expected
+    assert png.read_bytes()[:4] == b"\x89PNG"
+    code, out, _ = run(*args)
+    assert code == 0 and "cheater_share" in out and "sybil" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--models", "nope"], "unknown reputation model"),
+        (["--attacks", "meteor"], "unknown attack"),
+        (["--metric", "speed"], "unknown metric 'speed'"),
+        (["--rounds", "0"], "rounds"),
+    ],
+)
+def test_bench_bad_input(tmp_path: Path, args: list[str], message: str) -> None:
+    out_files = ["--csv", str(tmp_path / "b.csv"), "--heatmap", str(tmp_path / "b.png")]
+    code, out, err = run("reputation", "bench", "--models", "ratio", *args, *out_files)
+    assert code == 2 and out == ""
+    assert err.startswith("error: ") and message in err, err
+    assert not (tmp_path / "b.csv").exists()

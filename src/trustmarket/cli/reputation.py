@@ -17,9 +17,13 @@ from rich.table import Table
 from trustmarket.cli.common import JsonFlag, console, print_json, reports_errors
 from trustmarket.core.errors import InvalidReputation
 from trustmarket.reputation import AttributeScale, ReputationModel
+from trustmarket.reputation.attacks import HIGHER_IS_BETTER, METRICS, attack_names, run_bench
 from trustmarket.reputation.feedback_csv import read_feedback_csv
 from trustmarket.reputation.models import MODEL_MODULES, make_model, model_class, model_names
 from trustmarket.reputation.models.accumulative import star_level
+
+ATTACK_LIST = ", ".join(attack_names())
+FORMATS = {"welfare": ",.0f", "detection": ".1f"}
 
 reputation_app = typer.Typer(
     help="Reputation models: score feedback, list the models, run the attack bench.",
@@ -183,3 +187,65 @@ def models(json_output: JsonFlag = False) -> None:
         shown = ", ".join(f"{k}={v}" for k, v in parameters.items() if k != "scale")
         table.add_row(str(row["name"]), *("yes" if row[key] else "" for key in flags), shown)
     console(wide=True).print(table)
+
+
+def _names(text: str | None) -> list[str] | None:
+    if text is None:
+        return None
+    return [name.strip() for name in text.split(",") if name.strip()]
+
+
+@reputation_app.command("bench")
+@reports_errors
+def bench(
+    models: Annotated[
+        str | None, typer.Option("--models", help="Comma-separated model names (default all).")
+    ] = None,
+    attacks: Annotated[
+        str | None,
+        typer.Option("--attacks", help=f"Comma-separated attacks (default all): {ATTACK_LIST}."),
+    ] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the market.")] = 0,
+    rounds: Annotated[int, typer.Option("--rounds", help="Trades per scenario.")] = 1000,
+    agents: Annotated[int, typer.Option("--agents", help="Buyers and sellers.")] = 100,
+    csv_path: Annotated[
+        Path, typer.Option("--csv", help="Where to write the table as CSV.")
+    ] = Path("reputation-bench.csv"),
+    heatmap: Annotated[
+        Path, typer.Option("--heatmap", help="Where to write the heatmap PNG.")
+    ] = Path("reputation-bench.png"),
+    metric: Annotated[
+        str, typer.Option("--metric", help=f"Metric of the heatmap: {', '.join(METRICS)}.")
+    ] = "cheater_share",
+    json_output: JsonFlag = False,
+) -> None:
+    """The attack bench: every model under every attack, as tables, a CSV and a heatmap."""
+    if metric not in METRICS:
+        raise InvalidReputation(f"unknown metric {metric!r}; choose one of {', '.join(METRICS)}")
+    table = run_bench(_names(models), _names(attacks), seed=seed, rounds=rounds, agents=agents)
+    table.to_csv(csv_path)
+    table.heatmap(heatmap, metric=metric)
+    if json_output:
+        print_json(
+            {
+                "seed": table.seed,
+                "rounds": table.rounds,
+                "agents": table.agents,
+                "csv": str(csv_path),
+                "heatmap": str(heatmap),
+                "results": table.to_rows(),
+            }
+        )
+        return
+    out = console(wide=True)
+    for name in METRICS:
+        better = "higher" if HIGHER_IS_BETTER[name] else "lower"
+        grid = Table(title=f"{name} ({better} is better for the honest side), seed {table.seed}")
+        grid.add_column("model")
+        for attack in table.attacks:
+            grid.add_column(attack, justify="right")
+        for model, row in zip(table.models, table.matrix(name), strict=True):
+            shown = ("n/a" if v is None else format(v, FORMATS.get(name, ".3f")) for v in row)
+            grid.add_row(model, *shown)
+        out.print(grid)
+    out.print(f"wrote {csv_path} and {heatmap} ({metric})")
