@@ -3,29 +3,10 @@ bad input as one `error:` line with exit code 2."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
 
 import pytest
-from typer.testing import CliRunner
-
-from trustmarket.cli.app import app
-
-runner = CliRunner()
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, list(args))
-    return result.exit_code, result.stdout, result.stderr
-
-
-def ok_json(*args: str) -> dict[str, Any]:
-    code, out, err = run(*args, "--json")
-    assert code == 0, (out, err)
-    data = json.loads(out)
-    assert isinstance(data, dict)
-    return data
+from cli_run import ok_json, run
 
 
 def test_reputation_prints_every_fixed_point() -> None:

@@ -5,30 +5,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
-from typer.testing import CliRunner
+from cli_run import ok_json, run
 
-from trustmarket.cli.app import app
 from trustmarket.reputation.feedback_csv import read_feedback_csv
 from trustmarket.reputation.models import make_model, model_names
 
-runner = CliRunner()
 EXAMPLE = Path(__file__).parents[2] / "docs" / "examples" / "reputation" / "feedback.csv"
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, list(args))
-    return result.exit_code, result.stdout, result.stderr
-
-
-def ok_json(*args: str) -> dict[str, Any]:
-    code, out, err = run(*args, "--json")
-    assert code == 0, (out, err)
-    data = json.loads(out)
-    assert isinstance(data, dict)
-    return data
 
 
 @pytest.mark.parametrize("name", model_names())

@@ -66,13 +66,6 @@ def build_model(
     parameters = dict(parse_setting(text) for text in settings)
     if "scale" in parameters:
         raise InvalidReputation("the attribute scale comes from the feedback file's columns")
-    allowed = [p for p in inspect.signature(cls.__init__).parameters if p != "self"]
-    unknown = sorted(set(parameters) - set(allowed))
-    if unknown:
-        raise InvalidReputation(
-            f"model {name} has no parameter {', '.join(unknown)}; its parameters: "
-            f"{', '.join(allowed) or 'none'}"
-        )
     try:
         built = dict(parameters)
         if scale is not None and cls.properties.uses_attributes:

@@ -17,21 +17,9 @@ from __future__ import annotations
 import math
 
 from trustmarket.core.errors import InvalidReputation
+from trustmarket.reputation.checks import finite_number, unit_number
 
 __all__ = ["experience", "optimal_price", "time_component", "trust_value"]
-
-
-def _number(value: object, what: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise InvalidReputation(f"{what} must be a finite number, got {value!r}")
-    return float(value)
-
-
-def _unit(value: object, what: str) -> float:
-    number = _number(value, what)
-    if not 0.0 <= number <= 1.0:
-        raise InvalidReputation(f"{what} must be in [0, 1], got {number}")
-    return number
 
 
 def optimal_price(initial_price: float, days: int, priority: float, pressure: float = 0.5) -> float:
@@ -45,13 +33,13 @@ def optimal_price(initial_price: float, days: int, priority: float, pressure: fl
     default 0.5, where the priority term vanishes). Every day's term is the same, so the sum is
     ``n_days`` times it.
     """
-    p0 = _number(initial_price, "initial_price")
+    p0 = finite_number(initial_price, "initial_price")
     if p0 < 0:
         raise InvalidReputation(f"initial_price must be >= 0, got {p0}")
     if isinstance(days, bool) or not isinstance(days, int) or days < 0:
         raise InvalidReputation(f"days must be a whole number >= 0, got {days!r}")
-    urgency = _unit(priority, "priority")
-    pi = _unit(pressure, "pressure")
+    urgency = unit_number(priority, "priority")
+    pi = unit_number(pressure, "pressure")
     return p0 + days * (0.1 * p0 - (pi - 0.5) * urgency)
 
 
@@ -62,8 +50,8 @@ def time_component(previous_feedback: float, time_since_last: float) -> float:
     ``previous_feedback`` f_prev is the feedback the host had when its last auction completed;
     ``time_since_last`` must be > 0 (in whatever unit the caller uses; the paper gives none).
     """
-    f_prev = _number(previous_feedback, "previous_feedback")
-    elapsed = _number(time_since_last, "time_since_last")
+    f_prev = finite_number(previous_feedback, "previous_feedback")
+    elapsed = finite_number(time_since_last, "time_since_last")
     if elapsed <= 0:
         raise InvalidReputation(
             f"time_since_last must be > 0 (the component divides by it), got {elapsed}"
@@ -96,10 +84,10 @@ def trust_value(
     ``time`` the :func:`time_component` and ``experience_value`` the :func:`experience`.
     """
     product = (
-        _number(rater_weight, "rater_weight")
-        * _number(price_weight, "price_weight")
-        * _number(time, "time")
-        * _number(experience_value, "experience_value")
+        finite_number(rater_weight, "rater_weight")
+        * finite_number(price_weight, "price_weight")
+        * finite_number(time, "time")
+        * finite_number(experience_value, "experience_value")
     )
     if not math.isfinite(product) or product >= 709.0:
         raise InvalidReputation(

@@ -46,6 +46,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from trustmarket.core.errors import InvalidFeedback, InvalidReputation
+from trustmarket.reputation.checks import unit_number
 from trustmarket.reputation.feedback import AttributeScale, Feedback
 from trustmarket.reputation.model import (
     Contribution,
@@ -127,14 +128,6 @@ class RaterWeight:
     mean: float | None
     peers: int
     stamp: int = 0
-
-
-def _unit(value: object, what: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise InvalidReputation(f"{what} must be a number in [0, 1], got {value!r}")
-    if not 0.0 <= value <= 1.0:
-        raise InvalidReputation(f"{what} must be in [0, 1], got {value}")
-    return float(value)
 
 
 class RaterWeightedModel(ReputationModel):
@@ -227,10 +220,10 @@ class RaterWeightedModel(ReputationModel):
             )
         self.scale = scale
         self.peers: Peers = peers
-        self.newcomer_weight = _unit(newcomer_weight, "newcomer_weight")
+        self.newcomer_weight = unit_number(newcomer_weight, "newcomer_weight")
         self.by_value = by_value
         self.half_life = None if half_life is None else float(half_life)
-        self.prior = _unit(prior, "prior")
+        self.prior = unit_number(prior, "prior")
         self._n = len(scale.names)
         self._low = float(scale.low)
         self._high = float(scale.high)

@@ -18,9 +18,7 @@ default: with nothing known, cooperation and defection are equally likely).
 
 from __future__ import annotations
 
-import math
-
-from trustmarket.core.errors import InvalidReputation
+from trustmarket.reputation.checks import unit_number
 from trustmarket.reputation.feedback import Feedback
 from trustmarket.reputation.model import (
     Contribution,
@@ -30,14 +28,6 @@ from trustmarket.reputation.model import (
 )
 
 __all__ = ["RatioModel"]
-
-
-def _unit(value: object, what: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise InvalidReputation(f"{what} must be a number in [0, 1], got {value!r}")
-    if not 0.0 <= value <= 1.0:
-        raise InvalidReputation(f"{what} must be in [0, 1], got {value}")
-    return float(value)
 
 
 class RatioModel(ReputationModel):
@@ -63,8 +53,8 @@ class RatioModel(ReputationModel):
     __slots__ = ("_counts", "_received", "neutral", "prior")
 
     def __init__(self, neutral: float | None = 0.0, prior: float = 0.5) -> None:
-        self.neutral = None if neutral is None else _unit(neutral, "neutral")
-        self.prior = _unit(prior, "prior")
+        self.neutral = None if neutral is None else unit_number(neutral, "neutral")
+        self.prior = unit_number(prior, "prior")
         # [negatives, neutrals, positives] per subject, indexed by rating + 1.
         self._counts: dict[str, list[int]] = {}
         self._received: dict[str, list[Feedback]] = {}

@@ -50,6 +50,7 @@ from collections import OrderedDict
 from typing import Literal, NamedTuple
 
 from trustmarket.core.errors import InvalidReputation
+from trustmarket.reputation.checks import finite_number, unit_number
 from trustmarket.reputation.feedback import Feedback
 from trustmarket.reputation.model import (
     Contribution,
@@ -63,21 +64,8 @@ __all__ = ["Lookup", "ReputationCoefficientModel", "modified_ask", "modified_off
 Mode = Literal["central", "decentralized"]
 
 
-def _number(value: object, what: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise InvalidReputation(f"{what} must be a finite number, got {value!r}")
-    return float(value)
-
-
-def _unit(value: object, what: str) -> float:
-    number = _number(value, what)
-    if not 0.0 <= number <= 1.0:
-        raise InvalidReputation(f"{what} must be in [0, 1], got {number}")
-    return number
-
-
 def _price(value: object, what: str) -> float:
-    number = _number(value, what)
+    number = finite_number(value, what)
     if number < 0:
         raise InvalidReputation(f"{what} must be >= 0, got {number}")
     return number
@@ -87,13 +75,13 @@ def modified_ask(price: float, reputation: float) -> float:
     """A buyer's ranking of a seller's asking price, section 3.2.6 equation (6):
     ``p* = p + (R * 0 + (1 - R) p) = p (2 - R)``: the ask plus the expected loss if the seller
     defects (the price paid for goods that never come). Lower is better."""
-    return _price(price, "price") * (2.0 - _unit(reputation, "reputation"))
+    return _price(price, "price") * (2.0 - unit_number(reputation, "reputation"))
 
 
 def modified_offer(price: float, reputation: float) -> float:
     """A seller's ranking of a buyer's offer: ``R p``, the payment expected from a buyer who pays
     with probability R (SPEC section 4, the seller's side of equation (6)). Higher is better."""
-    return _price(price, "price") * _unit(reputation, "reputation")
+    return _price(price, "price") * unit_number(reputation, "reputation")
 
 
 class Lookup(NamedTuple):
@@ -159,7 +147,7 @@ class ReputationCoefficientModel(ReputationModel):
         initial: float | Literal["mean"] = "mean",
         empty_mean: float = 0.5,
     ) -> None:
-        a = _number(alpha, "alpha")
+        a = finite_number(alpha, "alpha")
         if not 0.0 < a <= 1.0:
             raise InvalidReputation(f"alpha must be in (0, 1], got {a}")
         if mode not in ("central", "decentralized"):
@@ -168,9 +156,9 @@ class ReputationCoefficientModel(ReputationModel):
         self.mode: Mode = mode
         self._central = mode == "central"
         self.initial: float | Literal["mean"] = (
-            "mean" if initial == "mean" else _unit(initial, "initial (a constant or 'mean')")
+            "mean" if initial == "mean" else unit_number(initial, "initial (a constant or 'mean')")
         )
-        self.empty_mean = _unit(empty_mean, "empty_mean")
+        self.empty_mean = unit_number(empty_mean, "empty_mean")
         # R^X_Y and the value each started from (for explain()).
         self._own: dict[str, dict[str, float]] = {}
         self._own_start: dict[str, dict[str, float]] = {}
