@@ -201,6 +201,61 @@ class InvalidReputation(InvalidInput):
     code = "invalid_reputation"
 
 
+class InvalidJson(InvalidInput):
+    """A value has no canonical JSON form (a NaN or infinite float, a non-string key, a type JSON
+    does not have, a lone surrogate), or bytes are not the canonical JSON of any value."""
+
+    code = "invalid_json"
+
+
+class InvalidKey(InvalidInput):
+    """A key is malformed: raw key bytes of the wrong length, PEM that is not an Ed25519 key, or a
+    seed of the wrong type."""
+
+    code = "invalid_key"
+
+
+class InvalidSignature(InvalidInput):
+    """A signature is malformed or does not verify against the message and the public key."""
+
+    code = "invalid_signature"
+
+
+class InvalidProof(InvalidInput):
+    """A Merkle inclusion or consistency proof is malformed (wrong hash length, too many or too
+    few hashes) or does not lead to the root it claims, or it is for another tree size."""
+
+    code = "invalid_proof"
+
+
+class InvalidLogRequest(InvalidInput):
+    """A request to a transparency log names an index or tree size it does not hold (a leaf
+    index at or past the tree size, an old size larger than the new one, a size past the log)."""
+
+    code = "invalid_log_request"
+
+
+class InvalidTreeHead(InvalidInput):
+    """A signed tree head is malformed, comes from another log, or its signature does not
+    verify with the log's key."""
+
+    code = "invalid_tree_head"
+
+
+class TreeHeadRollback(InvalidTreeHead):
+    """A log answered with a tree head older than one already verified: a smaller tree size or
+    an earlier timestamp (an append-only log never goes backwards)."""
+
+    code = "tree_head_rollback"
+
+
+class LogFork(InvalidTreeHead):
+    """A log showed two histories: a tree head of the same size with another root, or a larger
+    head that no valid consistency proof links to the verified one."""
+
+    code = "log_fork"
+
+
 class SolverLimit(TrustmarketError):
     """An iterative method hit its stated limit (pivots, iterations) before it finished."""
 
