@@ -1,0 +1,55 @@
+"""``trustmarket trace ITINERARY.json``: trace a mobile agent's journey from its evidence and
+name the culprit host (SPEC section 6, docs/ledger.md). Exit code 0 for a clean journey, 1 when
+a host is named, 2 for bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from trustmarket.cli.common import JsonFlag, console, print_json, reports_errors
+from trustmarket.core.errors import InvalidInput
+from trustmarket.ledger.itinerary import Journey
+from trustmarket.ledger.tracing import trace
+
+
+def load_journey(path: Path) -> Journey:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InvalidInput(f"cannot read itinerary file {path}: {exc.strerror}") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(f"{path} is not JSON: {exc.msg} at line {exc.lineno}") from None
+    if not isinstance(data, dict):
+        raise InvalidInput(f"{path} must hold one JSON object (a journey)")
+    return Journey.from_json(data)
+
+
+@reports_errors
+def trace_command(
+    itinerary: Annotated[Path, typer.Argument(help="A journey's evidence (docs/ledger.md).")],
+    json_output: JsonFlag = False,
+) -> None:
+    """Trace a mobile agent's itinerary: check every signature and link, name the culprit."""
+    report = trace(load_journey(itinerary))
+    if json_output:
+        print_json(report.to_json())
+    else:
+        out = console()
+        verdict = "clean" if report.clean else f"culprit: [bold]{report.culprit}[/]"
+        out.print(f"{verdict} ({report.fault})")
+        for line in report.evidence:
+            out.print(f"  - {line}")
+        table = Table(title="cost of tracing")
+        for column in ("hosts visited", "records fetched", "signatures checked"):
+            table.add_column(column, justify="right")
+        table.add_row(str(report.hops), str(report.records_fetched), str(report.signatures_checked))
+        out.print(table)
+    if not report.clean:
+        raise typer.Exit(1)
