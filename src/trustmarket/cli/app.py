@@ -30,7 +30,9 @@ from trustmarket.cli.demo import build_demo
 from trustmarket.cli.exchange_plan import exchange_app
 from trustmarket.cli.games import games_app
 from trustmarket.cli.reputation import reputation_app
+from trustmarket.cli.sharing import sharing_app
 from trustmarket.cli.tables import bids_table, outcome_table
+from trustmarket.cli.trace import trace_command
 from trustmarket.cli.wdp import wdp_app
 from trustmarket.core.errors import InvalidInput
 
@@ -50,6 +52,8 @@ app.add_typer(exchange_app, name="exchange")
 app.add_typer(contract_app, name="contract")
 app.add_typer(reputation_app, name="reputation")
 app.add_typer(bureau_app, name="bureau")
+app.command("trace")(trace_command)
+app.add_typer(sharing_app, name="sharing")
 
 
 @app.command()
