@@ -29,6 +29,7 @@ from trustmarket.cli.contract import contract_app
 from trustmarket.cli.demo import build_demo
 from trustmarket.cli.exchange_plan import exchange_app
 from trustmarket.cli.games import games_app
+from trustmarket.cli.ledger import ledger_app
 from trustmarket.cli.reputation import reputation_app
 from trustmarket.cli.sharing import sharing_app
 from trustmarket.cli.tables import bids_table, outcome_table
@@ -54,6 +55,7 @@ app.add_typer(reputation_app, name="reputation")
 app.add_typer(bureau_app, name="bureau")
 app.command("trace")(trace_command)
 app.add_typer(sharing_app, name="sharing")
+app.add_typer(ledger_app, name="ledger")
 
 
 @app.command()
