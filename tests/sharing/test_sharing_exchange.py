@@ -201,3 +201,16 @@ def test_a_panel_needs_enough_other_members() -> None:
 def test_bad_rules_are_refused(kwargs: dict[str, object], message: str) -> None:
     with pytest.raises(InvalidInput, match=message):
         RewardRules(**kwargs)  # type: ignore[arg-type]
+
+
+def test_a_payout_exists_only_for_a_verified_indicator() -> None:
+    market = exchange()
+    sub = market.submit("grid", IP, time=100)
+    with pytest.raises(RejectedEvent, match="it is under review; only a verified indicator"):
+        market.payout(sub.id)
+    verify(market, sub.id, [(False, "low", "specific")] * 3, 200)
+    with pytest.raises(RejectedEvent, match="it is rejected"):
+        market.payout(sub.id)
+    other = market.submit("bank", {**IP, "pattern": "[domain-name:value = 'x.example']"}, 300)
+    verify(market, other.id, [(True, "low", "specific")] * 3, 400)
+    assert market.payout(other.id) == 200_000 == market.balances["bank"]

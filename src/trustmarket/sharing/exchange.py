@@ -291,6 +291,19 @@ class SharingExchange:
         transaction = "v" + submission.id.removeprefix("indicator--")
         self.reputation.update(Feedback(transaction, PANEL, submission.member, rating, time=time))
 
+    def payout(self, submission_id: str) -> int:
+        """The payout made for a verified submission. Payouts are made only by the rules, at the
+        verdict; asking for one on a submission that is not verified is refused."""
+        submission = self.submissions.get(submission_id)
+        if submission is None:
+            raise RejectedEvent(f"unknown submission {submission_id}")
+        if submission.verdict != "verified":
+            state = submission.verdict or "under review"
+            raise RejectedEvent(
+                f"no payout for {submission_id}: it is {state}; only a verified indicator is paid"
+            )
+        return submission.payout
+
     # -- the pool ------------------------------------------------------------------------------
 
     def contributor(self, member: str) -> bool:
