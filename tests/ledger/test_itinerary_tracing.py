@@ -4,6 +4,7 @@ with the evidence, and tracing reports its cost."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 
@@ -130,3 +131,15 @@ def test_bad_journeys_are_refused(kwargs: dict[str, object], message: str) -> No
 def test_a_malformed_itinerary_file_is_refused() -> None:
     with pytest.raises(InvalidInput, match="lacks the field 'records'"):
         Journey.from_json({"certificate": journey().certificate.to_json()})
+
+
+def test_a_record_whose_previous_hash_does_not_match_breaks_the_chain() -> None:
+    trip = journey()
+    record = trip.records["m3"][0]
+    relinked = replace(record, previous="00" * 32).signed(HOSTS["m3"])  # re-signed by m3 itself
+    broken = Journey(
+        trip.certificate, {**trip.records, "m3": (relinked,)}, trip.returned, trip.directory
+    )
+    report = trace(broken)
+    assert report.culprit == "m3" and report.fault == "broke the chain"
+    assert [r.host for r in report.records] == ["m2", "m3"]
