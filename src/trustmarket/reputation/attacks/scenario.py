@@ -114,6 +114,34 @@ def check_count(value: object, what: str, least: int = 1) -> int:
     return value
 
 
+def fake_identities(cheaters: Sequence[Agent], kind: str, count: int) -> tuple[Agent, ...]:
+    """``count`` fake accounts per cheater, ``<cheater>.<kind><k>``, owned by it, never selling."""
+    return tuple(
+        Agent(f"{c.id}.{kind}{k}", "fake", 0.0, False, owner=c.id)
+        for c in cheaters
+        for k in range(count)
+    )
+
+
+def praise_from_fakes(
+    market: Market,
+    time: int,
+    rng: np.random.Generator,
+    per_round: float,
+    value: Callable[[], int],
+) -> list[Feedback]:
+    """``per_round`` expected fake trades, each a random fake account of a random cheater rating
+    its owner +1 at ``value()`` minor units (the Sybil and the shill attacks)."""
+    cheaters = market.cheaters()
+    out: list[Feedback] = []
+    for _ in range(occurrences(per_round, rng)):
+        owner = cheaters[int(rng.integers(len(cheaters)))]
+        fakes = market.fakes(owner)
+        fake = fakes[int(rng.integers(len(fakes)))]
+        out.append(market.rate(market.transaction(), fake, owner, 1, time, value()))
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class Attack:
     """What the cheaters do besides selling. The base class does nothing more (no attack).

@@ -24,7 +24,8 @@ from trustmarket.reputation.attacks.scenario import (
     Market,
     check_count,
     check_rate,
-    occurrences,
+    fake_identities,
+    praise_from_fakes,
 )
 from trustmarket.reputation.feedback import Feedback
 
@@ -47,18 +48,7 @@ class ShillBidding(Attack):
         check_rate(self.per_round, "per_round")
 
     def identities(self, cheaters: Sequence[Agent]) -> tuple[Agent, ...]:
-        return tuple(
-            Agent(f"{c.id}.shill{k}", "fake", 0.0, False, owner=c.id)
-            for c in cheaters
-            for k in range(self.shills)
-        )
+        return fake_identities(cheaters, "shill", self.shills)
 
     def feedback(self, market: Market, time: int, rng: np.random.Generator) -> list[Feedback]:
-        cheaters = market.cheaters()
-        out: list[Feedback] = []
-        for _ in range(occurrences(self.per_round, rng)):
-            seller = cheaters[int(rng.integers(len(cheaters)))]
-            shills = market.fakes(seller)
-            shill = shills[int(rng.integers(len(shills)))]
-            out.append(market.rate(market.transaction(), shill, seller, 1, time, self.value))
-        return out
+        return praise_from_fakes(market, time, rng, self.per_round, lambda: self.value)

@@ -22,7 +22,8 @@ from trustmarket.reputation.attacks.scenario import (
     Market,
     check_count,
     check_rate,
-    occurrences,
+    fake_identities,
+    praise_from_fakes,
 )
 from trustmarket.reputation.feedback import Feedback
 
@@ -43,19 +44,7 @@ class SybilAttack(Attack):
         check_rate(self.per_round, "per_round")
 
     def identities(self, cheaters: Sequence[Agent]) -> tuple[Agent, ...]:
-        return tuple(
-            Agent(f"{c.id}.sybil{k}", "fake", 0.0, False, owner=c.id)
-            for c in cheaters
-            for k in range(self.sybils)
-        )
+        return fake_identities(cheaters, "sybil", self.sybils)
 
     def feedback(self, market: Market, time: int, rng: np.random.Generator) -> list[Feedback]:
-        cheaters = market.cheaters()
-        out: list[Feedback] = []
-        for _ in range(occurrences(self.per_round, rng)):
-            owner = cheaters[int(rng.integers(len(cheaters)))]
-            sybils = market.fakes(owner)
-            sybil = sybils[int(rng.integers(len(sybils)))]
-            tx, value = market.transaction(), market.value(rng)
-            out.append(market.rate(tx, sybil, owner, 1, time, value))
-        return out
+        return praise_from_fakes(market, time, rng, self.per_round, lambda: market.value(rng))
