@@ -14,17 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
+from cli_run import run
 
-from trustmarket.cli.app import app
-
-runner = CliRunner()
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, list(args))
-    return result.exit_code, result.stdout, result.stderr
 
 
 def write(tmp_path: Path, data: Any, name: str = "scenario.json") -> Path:

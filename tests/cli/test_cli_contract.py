@@ -3,11 +3,8 @@ the error convention (one line `error: ...` on stderr, exit code 2, nothing on s
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 import pytest
-from typer.testing import CliRunner
+from cli_run import ok_json, run
 
 from trustmarket.analysis.commitment import (
     CommitmentGame,
@@ -16,27 +13,12 @@ from trustmarket.analysis.commitment import (
     PiecewiseLinear,
     ScipyDistribution,
 )
-from trustmarket.cli.app import app
 from trustmarket.cli.contract import parse_distribution
 from trustmarket.core.errors import InvalidDistribution
 
-runner = CliRunner()
 F = "0:0 4:1 8:1 12:0"
 G = "0:0, 2:1, 6:1, 10:0"
 SHAPES = ["--contractor", F, "--contractee", G, "--normalize"]
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, list(args))
-    return result.exit_code, result.stdout, result.stderr
-
-
-def ok_json(*args: str) -> dict[str, Any]:
-    code, out, err = run(*args, "--json")
-    assert code == 0, (out, err)
-    data = json.loads(out)
-    assert isinstance(data, dict)
-    return data
 
 
 def refused(args: list[str], *fragments: str) -> str:

@@ -6,18 +6,11 @@ import json
 from fractions import Fraction
 
 import pytest
-from typer.testing import CliRunner
+from cli_run import run
 
 from trustmarket.analysis.games import Game
-from trustmarket.cli.app import app
 
-runner = CliRunner()
 BOS = ("--A", "[[2, 0], [0, 1]]", "--B", "[[1, 0], [0, 2]]")
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, list(args))
-    return result.exit_code, result.stdout, result.stderr
 
 
 @pytest.mark.parametrize("method", ["vertex", "support"])

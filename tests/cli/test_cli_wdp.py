@@ -9,20 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
+from cli_run import run
 
-from trustmarket.cli.app import app
 from trustmarket.combinatorial import parse_bid, read_cats, solve, vcg
 
-runner = CliRunner()
 SPEC_BID = (
     "[({1,2}, 30) XOR ({1,3}, 25)] OR [({4,5}, 75) XOR ({3,5}, 55) XOR ({6}, 25)] OR [({7,8}, 25)]"
 )
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, list(args))
-    return result.exit_code, result.stdout, result.stderr
 
 
 def ok(*args: str) -> str:
