@@ -6,7 +6,7 @@ import math
 
 from trustmarket.core.errors import InvalidReputation
 
-__all__ = ["finite_number", "unit_number"]
+__all__ = ["at_least", "finite_number", "unit_number"]
 
 
 def finite_number(value: object, what: str) -> float:
@@ -15,6 +15,15 @@ def finite_number(value: object, what: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise InvalidReputation(f"{what} must be a finite number, got {value!r}")
     return float(value)
+
+
+def at_least(value: object, what: str, low: float, *, strict: bool = False) -> float:
+    """``value`` as a finite float ``>= low`` (``> low`` when ``strict``)."""
+    number = finite_number(value, what)
+    if number <= low if strict else number < low:
+        bound = f"> {low:g}" if strict else f">= {low:g}"
+        raise InvalidReputation(f"{what} must be {bound}, got {number:g}")
+    return number
 
 
 def unit_number(value: object, what: str) -> float:

@@ -18,22 +18,14 @@ stable point at once, underbids in its basin and overbids above it.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from trustmarket.core.errors import InvalidReputation
 from trustmarket.reputation.bureau.m1 import ProfitFunction, StablePoint, stable_points
 from trustmarket.reputation.bureau.reputation_function import ReputationFunction
+from trustmarket.reputation.checks import at_least
 
 __all__ = ["M2Run", "compare_bids", "m2_update", "simulate_m2"]
-
-
-def _positive(value: object, what: str, *, allow_zero: bool = True) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise InvalidReputation(f"{what} must be a finite number, got {value!r}")
-    if value < 0 or (value == 0 and not allow_zero):
-        raise InvalidReputation(f"{what} must be {'>=' if allow_zero else '>'} 0, got {value}")
-    return float(value)
 
 
 def _t(function: ReputationFunction, loss: float) -> float:
@@ -44,8 +36,8 @@ def m2_update(
     function: ReputationFunction, bid: float, earnings: float, audit_cost: float
 ) -> tuple[float, bool]:
     """The reputation after a bid period and whether the bid was punished (Definition 4, 3)."""
-    e = _positive(earnings, "the earnings e")
-    c = _positive(audit_cost, "the audit cost C_a")
+    e = at_least(earnings, "the earnings e", 0.0)
+    c = at_least(audit_cost, "the audit cost C_a", 0.0)
     earned = _t(function, e + c)
     if earned >= bid:
         return earned, False
@@ -80,15 +72,15 @@ def simulate_m2(
 ) -> M2Run:
     """Run ``periods`` periods from reputation ``start``: a bid period (when ``bid`` is given),
     then M1."""
-    cost = _positive(audit_cost, "the audit cost C_a")
-    d = _positive(discount, "the discount")
+    cost = at_least(audit_cost, "the audit cost C_a", 0.0)
+    d = at_least(discount, "the discount", 0.0)
     if d > 1:
         raise InvalidReputation(f"the discount must be in [0, 1], got {d}")
     if isinstance(periods, bool) or not isinstance(periods, int) or periods < 1:
         raise InvalidReputation(f"periods must be a positive integer, got {periods!r}")
-    start = _positive(start, "the start")
+    start = at_least(start, "the start", 0.0)
     if bid is not None:
-        bid = _positive(bid, "a bid")
+        bid = at_least(bid, "a bid", 0.0)
     if not 0.0 <= start <= r_max:
         raise InvalidReputation(f"the start must be in [0, r_max = {r_max:g}], got {start}")
     punished = False

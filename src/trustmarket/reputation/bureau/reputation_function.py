@@ -34,6 +34,7 @@ from scipy.optimize import brentq
 from trustmarket.analysis.fixed_points import fixed_points
 from trustmarket.core.errors import InvalidReputation
 from trustmarket.reputation.bureau.cdf import Cdf, as_cdf
+from trustmarket.reputation.checks import at_least, finite_number
 
 __all__ = [
     "ReputationFunction",
@@ -49,13 +50,9 @@ Choice = Literal["smallest", "largest"]
 
 
 def _number(value: object, what: str, *, low: float | None = None, open_low: bool = False) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise InvalidReputation(f"{what} must be a finite number, got {value!r}")
-    number = float(value)
-    if low is not None and (number <= low if open_low else number < low):
-        bound = f"> {low:g}" if open_low else f">= {low:g}"
-        raise InvalidReputation(f"{what} must be {bound}, got {number:g}")
-    return number
+    if low is None:
+        return finite_number(value, what)
+    return at_least(value, what, low, strict=open_low)
 
 
 def _reputation(value: object) -> float:
