@@ -38,6 +38,7 @@ from trustmarket.core.errors import (
     InvalidRules,
     InvalidScenario,
     InvalidSignature,
+    InvalidSimulation,
     InvalidTreeHead,
     LogFork,
     NotOpen,
@@ -86,6 +87,7 @@ INVALID_INPUT = {
     InvalidTreeHead,
     TreeHeadRollback,
     LogFork,
+    InvalidSimulation,
 }
 REJECTED = {
     BidTooLow,

@@ -32,6 +32,7 @@ from trustmarket.cli.games import games_app
 from trustmarket.cli.ledger import ledger_app
 from trustmarket.cli.reputation import reputation_app
 from trustmarket.cli.sharing import sharing_app
+from trustmarket.cli.sim import sim_app
 from trustmarket.cli.tables import bids_table, outcome_table
 from trustmarket.cli.trace import trace_command
 from trustmarket.cli.wdp import wdp_app
@@ -56,6 +57,7 @@ app.add_typer(bureau_app, name="bureau")
 app.command("trace")(trace_command)
 app.add_typer(sharing_app, name="sharing")
 app.add_typer(ledger_app, name="ledger")
+app.add_typer(sim_app, name="sim")
 
 
 @app.command()

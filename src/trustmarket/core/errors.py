@@ -256,6 +256,14 @@ class LogFork(InvalidTreeHead):
     code = "log_fork"
 
 
+class InvalidSimulation(InvalidInput):
+    """A simulation request is invalid before any run starts: an unknown scenario or parameter,
+    a parameter of the wrong type or out of range, zero seeds or steps, or a Ray cluster that
+    cannot be reached."""
+
+    code = "invalid_simulation"
+
+
 class SolverLimit(TrustmarketError):
     """An iterative method hit its stated limit (pivots, iterations) before it finished."""
 
