@@ -135,6 +135,7 @@ class AvalancheModel(mesa.Model):  # type: ignore[misc]
                 self.stage[role].append(trader)
         self.cheater_names = frozenset(t.name for t in self.stage[CARPENTER][: p.cheaters])
         self.trades: list[Trade] = []
+        self.produced = [0, 0, 0]  # units made per stage (their cost left the chain)
         self.step_count = 0
         self.transactions = 0
         self.actions = ("buy", "produce", "sell", "idle")
@@ -222,6 +223,7 @@ class AvalancheModel(mesa.Model):  # type: ignore[misc]
             agent.input_cost -= unit_input
         agent.cash -= cost
         agent.output += 1
+        self.produced[agent.role] += 1
         agent.output_cost += unit_input + cost
 
     def _learn(self, agent: Trader, price: int) -> None:

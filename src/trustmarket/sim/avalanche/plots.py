@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -115,7 +116,9 @@ def _share_over_time(results: Sequence[RunResult], directory: Path) -> list[Path
             per_step = per_step.reindex(range(1, r.steps + 1), fill_value=0)
             cum = per_step["sum"].cumsum() / per_step["count"].cumsum().replace(0, np.nan)
             curves.append(cum.to_numpy(dtype=float))
-        mean = np.nanmean(np.vstack(curves), axis=0) * 100
+        with warnings.catch_warnings():  # steps before any carpenter traded have no share
+            warnings.simplefilter("ignore", RuntimeWarning)
+            mean = np.nanmean(np.vstack(curves), axis=0) * 100
         ax.plot(np.arange(1, len(mean) + 1), mean, label=label.removeprefix("cheater-"))
         drawn = True
     if not drawn:
