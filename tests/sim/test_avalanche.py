@@ -135,7 +135,7 @@ def test_without_reputation_the_chain_collapses_and_the_cheater_gets_rich() -> N
     m = result.metrics
     assert m["late_activity"] < 0.2
     assert m["cheater_wealth_ratio"] > 2
-    assert m["partner_wealth_ratio"] < 1
+    assert m["furniture_maker_wealth_ratio"] < 1
 
 
 def test_the_comparison_reports_the_papers_numbers_beside_ours() -> None:

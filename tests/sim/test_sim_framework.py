@@ -12,7 +12,7 @@ from trustmarket.core.errors import InvalidSimulation
 from trustmarket.sim.avalanche.params import AvalancheParams
 from trustmarket.sim.params import build, describe, parse_assignments, with_values
 from trustmarket.sim.registry import SCENARIOS, get_scenario
-from trustmarket.sim.report import check_format, write_scenario_report
+from trustmarket.sim.report import check_format
 from trustmarket.sim.runner import plan, run_plan
 from trustmarket.sim.stats import confidence_interval, format_estimate, summarise
 from trustmarket.sim.sweep import Job, connect_ray, run_jobs, seeds_from

@@ -36,6 +36,7 @@ earned or lost. The model reads no clock and does no I/O; all randomness comes f
 
 from __future__ import annotations
 
+import heapq
 import math
 from dataclasses import dataclass
 
@@ -84,6 +85,8 @@ class Trader(mesa.Agent):  # type: ignore[misc]
         self.output_cost = 0  # book cost of the output stock, cents
         self.expected = float(model.reference_price[role])
         self.wealth = self.cash
+        self.ask = 1  # the opening ask, kept current by reprice() (asked for on every request)
+        self.reprice(model.params.markup)
 
     def unit_cost(self) -> int:
         """The least price this agent sells a unit of its output for: its book cost."""
@@ -93,6 +96,10 @@ class Trader(mesa.Agent):  # type: ignore[misc]
         """The first price it asks: its expected sale price plus the markup, never below
         cost."""
         return max(self.unit_cost(), math.ceil(self.expected * (1.0 + markup)))
+
+    def reprice(self, markup: float) -> None:
+        """Bring :attr:`ask` up to date after the stock, its cost or the expectation moved."""
+        self.ask = self.opening_ask(markup)
 
     def step(self) -> None:
         self.model.act(self)
@@ -224,31 +231,31 @@ class AvalancheModel(mesa.Model):  # type: ignore[misc]
         agent.cash -= cost
         agent.output += 1
         self.produced[agent.role] += 1
+        agent.reprice(self.params.markup)
         agent.output_cost += unit_input + cost
 
     def _learn(self, agent: Trader, price: int) -> None:
         agent.expected += self.params.learning * (price - agent.expected)
+        agent.reprice(self.params.markup)
 
     def _buy(self, buyer: Trader) -> None:
-        sellers = [s for s in self.stage[buyer.role - 1] if s.output > 0]
-        if not sellers:
-            return
-        self.random.shuffle(sellers)  # equal modified asks: a random one first
         limit = min(buyer.cash, math.floor(buyer.expected) - self.production_cost[buyer.role])
         if limit <= 0:
             return
-        markup = self.params.markup
-        asks = [(s.opening_ask(markup), s) for s in sellers]
-        ranked = sorted(
-            ((ask * (2.0 - self.trust(buyer, s)), i, ask, s) for i, (ask, s) in enumerate(asks)),
-            key=lambda t: (t[0], t[1]),
-        )
-        for _, _, ask, seller in ranked[: self.params.partners]:
+        pool = self.stage[buyer.role - 1]
+        n = len(pool)
+        offset = self.random.randrange(n)  # equal modified asks: from a random seller on
+        candidates = []
+        for i, seller in enumerate(pool):
+            if seller.output > 0:
+                trust = self.trust(buyer, seller)
+                candidates.append((seller.ask * (2.0 - trust), (i - offset) % n, trust, seller))
+        for _, _, trust, seller in heapq.nsmallest(self.params.partners, candidates):
             # Equation (6): the buyer's limit bounds the modified price p (2 - R).
-            real_limit = math.floor(limit / (2.0 - self.trust(buyer, seller)))
+            real_limit = math.floor(limit / (2.0 - trust))
             offer = math.floor(real_limit * (1.0 - self.params.discount))
             outcome = negotiate(
-                ask, seller.unit_cost(), offer, real_limit, self.strategy, self.random
+                seller.ask, seller.unit_cost(), offer, real_limit, self.strategy, self.random
             )
             if outcome.agreed:
                 self._settle(seller, buyer, outcome.price, outcome.rounds)
@@ -293,7 +300,7 @@ class AvalancheModel(mesa.Model):  # type: ignore[misc]
         cost = maker.unit_cost()
         if wtp < cost:
             return
-        price = min(maker.opening_ask(self.params.markup), math.floor(wtp))
+        price = min(maker.ask, math.floor(wtp))
         book = maker.output_cost // maker.output
         maker.output -= 1
         maker.output_cost -= book

@@ -74,6 +74,7 @@ def metrics(
         final[(final["role"] == "carpenter") & ~is_cheater], start
     )
     out["partner_wealth_ratio"] = _ratio(final[final["role"] != "carpenter"], start)
+    out["furniture_maker_wealth_ratio"] = _ratio(final[final["role"] == "furniture maker"], start)
     out["honest_wealth_ratio"] = _ratio(final[~is_cheater], start)
     out["wealth_grew_share"] = float((final[~is_cheater]["wealth"] > start).mean())
     for good in ("wood", "boards", "furniture"):
@@ -278,18 +279,20 @@ def _compare(summary: pd.DataFrame, results: Sequence[RunResult]) -> list[Compar
                 None if math.isnan(cheat[0]) else cheat[0] > 1 and cheat[0] > honest[0],
             )
         )
-        partners = estimate(summary, "cheater-none", "partner_wealth_ratio")
+        makers = estimate(summary, "cheater-none", "furniture_maker_wealth_ratio")
         late = estimate(summary, "cheater-none", "late_activity")
         base = estimate(summary, "cooperative-3", "late_activity")
-        collapse = partners[0] < 1 and late[0] < base[0]
+        collapse = makers[0] < 1 and late[0] < base[0] / 2
         rows.append(
             Comparison(
                 NAME,
                 "third series: the chain collapses (partners ruined, trade dries up)",
                 "system collapse",
-                f"partners' wealth/start {_interval(*partners)}; trades last/first quarter "
-                f"{_interval(*late)} (all cooperative: {_interval(*base)})",
-                None if math.isnan(partners[0]) or math.isnan(base[0]) else bool(collapse),
+                f"furniture makers' wealth/start {_interval(*makers)}; trades last/first "
+                f"quarter {_interval(*late)} (all cooperative: {_interval(*base)})",
+                None if math.isnan(makers[0]) or math.isnan(base[0]) else bool(collapse),
+                "agrees: the cheater's buyers end poorer than they started and the last "
+                "quarter's trades fall below half the all-cooperative market's",
             )
         )
     if "cheater-decentralized" in labels:
