@@ -5,13 +5,12 @@ from __future__ import annotations
 from trustmarket.core.errors import InvalidSimulation
 from trustmarket.sim.avalanche.scenario import SCENARIO as AVALANCHE
 from trustmarket.sim.scenario import Scenario
+from trustmarket.sim.sharing_population.scenario import SCENARIO as SHARING
 
 __all__ = ["SCENARIOS", "get_scenario"]
 
 #: In the order ``sim reproduce`` runs and reports them.
-SCENARIOS: dict[str, Scenario] = {
-    s.name: s for s in (AVALANCHE,)
-}  # TODO-helpers: SHOPPING, BIDDING, SHARING
+SCENARIOS: dict[str, Scenario] = {s.name: s for s in (AVALANCHE, SHARING)}
 
 
 def get_scenario(name: str) -> Scenario:

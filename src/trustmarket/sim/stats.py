@@ -7,7 +7,6 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from trustmarket.sim.scenario import RunResult
 
@@ -23,6 +22,9 @@ def confidence_interval(values: Sequence[float], level: float = 0.95) -> tuple[f
     mean = float(data.mean())
     if data.size == 1:
         return mean, math.nan, math.nan
+    # Imported here: scipy.stats takes a second to import and worker processes never need it.
+    from scipy import stats
+
     half = float(
         stats.t.ppf((1 + level) / 2, data.size - 1) * data.std(ddof=1) / math.sqrt(data.size)
     )

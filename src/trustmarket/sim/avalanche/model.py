@@ -9,10 +9,13 @@ test against a few numeric parameters, a non-deterministic finite automaton):
 - *buy* (carpenters, furniture makers; room for input, cash): request offers from every seller
   of the stage above that has stock, rank them by the modified price ``p (2 - R)`` of their
   opening asks (equation (6)), and negotiate with the best, then the next (``partners`` in
-  all), by the monotonic concession protocol (:mod:`.negotiation`). The buyer's limit is the
-  most that leaves it no loss, ``expected sale price - own production cost``, read as a limit on
-  the *modified* price, so the real price it accepts from a seller of reputation R is at most
-  ``limit / (2 - R)``. The seller's floor is its unit cost.
+  all), by the monotonic concession protocol (:mod:`.negotiation`). A seller opens at its
+  expected sale price (a moving average of its own sales) plus ``markup`` and takes no less
+  than its unit cost. The buyer's limit is the most that leaves it no loss, ``expected sale
+  price - own production cost``, read as a limit on the *modified* price, so the real price it
+  accepts from a seller of reputation R is at most ``limit / (2 - R)``; it opens ``discount``
+  below that. A seller's ``R p`` ranking of buyers (SPEC section 4) does not arise: buyers
+  start every negotiation and a seller answers one request at a time.
 - *produce*: one unit of input (nothing, for a woodcutter) becomes one unit of output at the
   stage's production cost.
 - *sell* (furniture makers): a consumer with a willingness to pay drawn uniformly from

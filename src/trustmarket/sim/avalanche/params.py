@@ -66,7 +66,9 @@ class AvalancheParams:
     capacity: int = param(
         4, "the most units of input and of output an agent stores", low=1, high=10**6
     )
-    markup: float = param(0.3, "seller's opening ask above its cost", low=0.0, high=10.0)
+    markup: float = param(
+        0.3, "seller's opening ask above its expected sale price", low=0.0, high=10.0
+    )
     discount: float = param(0.3, "buyer's opening offer below its limit", low=0.0, high=0.99)
     concession: float = param(
         0.25,

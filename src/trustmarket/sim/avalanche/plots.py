@@ -69,10 +69,18 @@ def _wealth(run: RunResult, directory: Path, name: str) -> list[Path]:
 
 
 def _shares(results: Sequence[RunResult], directory: Path) -> list[Path]:
-    labels = [label for label in PAPER_SHARES if any(r.label == label for r in results)]
+    labels = [
+        label
+        for label in dict.fromkeys(r.label for r in results)
+        if any(
+            not np.isnan(r.metrics.get("cheater_share", np.nan))
+            for r in results
+            if r.label == label
+        )
+    ]
     if not labels:
         return []
-    figure = Figure(figsize=(7, 4))
+    figure = Figure(figsize=(max(7.0, 1.6 * len(labels)), 4.2))
     ax = figure.add_subplot()
     means, errors = [], []
     for label in labels:
@@ -83,16 +91,18 @@ def _shares(results: Sequence[RunResult], directory: Path) -> list[Path]:
         errors.append(0.0 if np.isnan(low) else (high - low) * 50)
     x = np.arange(len(labels))
     ax.bar(x, means, yerr=errors, capsize=6, color="#9ecae1", label="trustmarket (95% CI)")
-    ax.scatter(
-        x,
-        [PAPER_SHARES[label] * 100 for label in labels],
-        color="#d62728",
-        zorder=3,
-        label="paper",
-        marker="D",
-    )
+    marked = [(i, PAPER_SHARES[label]) for i, label in enumerate(labels) if label in PAPER_SHARES]
+    if marked:
+        ax.scatter(
+            [i for i, _ in marked],
+            [v * 100 for _, v in marked],
+            color="#d62728",
+            zorder=3,
+            label="paper",
+            marker="D",
+        )
     ax.axhline(100 / 3, color="grey", linestyle=":", label="a fair third")
-    ax.set_xticks(x, [label.removeprefix("cheater-") for label in labels])
+    ax.set_xticks(x, [label.removeprefix("cheater-") for label in labels], fontsize="small")
     ax.set_ylabel("cheater's share of carpenters' trades (%)")
     ax.set_title("The cheating carpenter's share of trades")
     ax.legend()

@@ -23,7 +23,6 @@ import pandas as pd
 
 from trustmarket.sim.avalanche.model import AvalancheModel
 from trustmarket.sim.avalanche.params import AvalancheParams
-from trustmarket.sim.avalanche.plots import plot_avalanche
 from trustmarket.sim.scenario import Comparison, Experiment, RunResult, Scenario
 from trustmarket.sim.stats import confidence_interval, estimate, format_estimate
 
@@ -344,6 +343,8 @@ def _compare(summary: pd.DataFrame, results: Sequence[RunResult]) -> list[Compar
 
 def plot(results: Sequence[RunResult], directory: Path) -> list[Path]:
     """Figures 3 to 6 of the paper from our runs."""
+    from trustmarket.sim.avalanche.plots import plot_avalanche  # matplotlib: not in workers
+
     return plot_avalanche(results, directory)
 
 
