@@ -6,11 +6,12 @@ from trustmarket.core.errors import InvalidSimulation
 from trustmarket.sim.avalanche.scenario import SCENARIO as AVALANCHE
 from trustmarket.sim.scenario import Scenario
 from trustmarket.sim.sharing_population.scenario import SCENARIO as SHARING
+from trustmarket.sim.shopping.scenario import SCENARIO as SHOPPING
 
 __all__ = ["SCENARIOS", "get_scenario"]
 
 #: In the order ``sim reproduce`` runs and reports them.
-SCENARIOS: dict[str, Scenario] = {s.name: s for s in (AVALANCHE, SHARING)}
+SCENARIOS: dict[str, Scenario] = {s.name: s for s in (AVALANCHE, SHOPPING, SHARING)}
 
 
 def get_scenario(name: str) -> Scenario:
