@@ -11,7 +11,7 @@ from scipy import stats
 from trustmarket.core.errors import InvalidSimulation
 from trustmarket.sim.avalanche.params import AvalancheParams
 from trustmarket.sim.params import build, describe, parse_assignments, with_values
-from trustmarket.sim.registry import SCENARIOS, get_scenario
+from trustmarket.sim.registry import SCENARIO_NAMES, all_scenarios, get_scenario
 from trustmarket.sim.report import check_format
 from trustmarket.sim.runner import plan, run_plan
 from trustmarket.sim.stats import confidence_interval, format_estimate, summarise
@@ -238,7 +238,9 @@ def test_summarise_gives_one_row_per_label_and_metric() -> None:
 
 
 def test_every_registered_scenario_is_complete() -> None:
-    for name, scenario in SCENARIOS.items():
+    scenarios = all_scenarios()
+    assert tuple(scenarios) == SCENARIO_NAMES
+    for name, scenario in scenarios.items():
         assert scenario.name == name
         assert scenario.experiments and scenario.default_steps >= 1
         assert describe(scenario.params), name

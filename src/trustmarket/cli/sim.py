@@ -14,7 +14,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
@@ -22,10 +22,10 @@ from rich.table import Table
 
 from trustmarket.cli.common import JsonFlag, console, print_json, reports_errors
 from trustmarket.sim.params import describe, parse_assignments
-from trustmarket.sim.registry import SCENARIOS, get_scenario
-from trustmarket.sim.report import ScenarioReport, check_format, write_combined_report
-from trustmarket.sim.runner import plan, run_plan
-from trustmarket.sim.sweep import connect_ray
+from trustmarket.sim.registry import SCENARIO_NAMES, all_scenarios, get_scenario
+
+if TYPE_CHECKING:
+    from trustmarket.sim.report import ScenarioReport
 
 sim_app = typer.Typer(
     help="The market simulator: the papers' experiments and your own sweeps.",
@@ -130,12 +130,12 @@ def list_scenarios(json_output: JsonFlag = False) -> None:
                     "experiments": [e.label for e in s.experiments],
                     "parameters": [p.__dict__ for p in describe(s.params)],
                 }
-                for s in SCENARIOS.values()
+                for s in all_scenarios().values()
             ]
         )
         return
     out = console(wide=True)
-    for s in SCENARIOS.values():
+    for s in all_scenarios().values():
         table = Table(
             title=f"{s.name}: {s.title}",
             caption=f"experiments: {', '.join(e.label for e in s.experiments)}",
@@ -150,7 +150,7 @@ def list_scenarios(json_output: JsonFlag = False) -> None:
 @sim_app.command("run")
 @reports_errors
 def run(
-    scenario: Annotated[str, typer.Argument(help=f"One of: {', '.join(SCENARIOS)}.")],
+    scenario: Annotated[str, typer.Argument(help=f"One of: {', '.join(SCENARIO_NAMES)}.")],
     param: ParamOption = None,
     experiment: Annotated[
         list[str] | None,
@@ -169,6 +169,11 @@ def run(
 ) -> None:
     """Run a scenario's paper experiments (or some, with your parameters) and write the data,
     plots and a report with our figures beside the paper's."""
+    # Imported here: pandas and the models are only needed once something runs.
+    from trustmarket.sim.report import check_format
+    from trustmarket.sim.runner import plan, run_plan
+    from trustmarket.sim.sweep import connect_ray
+
     chosen = get_scenario(scenario)
     check_format(data_format)
     the_plan = plan(
@@ -213,8 +218,12 @@ def reproduce(
 ) -> None:
     """Run every scenario with the papers' settings and write one report whose first table
     is "paper vs trustmarket"."""
+    from trustmarket.sim.report import check_format, write_combined_report
+    from trustmarket.sim.runner import plan, run_plan
+    from trustmarket.sim.sweep import connect_ray
+
     check_format(data_format)
-    plans = [plan(s, seeds=seeds, first_seed=first_seed) for s in SCENARIOS.values()]
+    plans = [plan(s, seeds=seeds, first_seed=first_seed) for s in all_scenarios().values()]
     if ray is not None:
         connect_ray(ray)
     reports = []
