@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import threading
 
 import pandas as pd
 import pytest
@@ -15,7 +16,7 @@ from trustmarket.sim.registry import SCENARIO_NAMES, all_scenarios, get_scenario
 from trustmarket.sim.report import check_format
 from trustmarket.sim.runner import plan, run_plan
 from trustmarket.sim.stats import confidence_interval, format_estimate, summarise
-from trustmarket.sim.sweep import Job, connect_ray, run_jobs, seeds_from
+from trustmarket.sim.sweep import Job, _pool_context, connect_ray, run_jobs, seeds_from
 
 AVALANCHE = get_scenario("avalanche")
 
@@ -153,6 +154,33 @@ def test_worker_processes_give_the_results_of_one_process_in_job_order() -> None
     assert [r.seed for r in pooled] == [3, 1, 2]
     _same(inline, pooled)
     assert inline[0].metrics != inline[1].metrics  # the seeds differ, so do the runs
+
+
+def test_pools_fork_only_a_single_threaded_process() -> None:
+    if threading.active_count() == 1:  # an earlier test (Ray) may have left a thread behind
+        assert _pool_context().get_start_method() == "fork"
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert _pool_context().get_start_method() == "spawn"
+    finally:
+        stop.set()
+        thread.join()
+
+
+@pytest.mark.slow
+def test_spawned_workers_give_the_same_results() -> None:
+    jobs = _jobs([4, 5])
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()  # another thread alive: the pool spawns fresh interpreters
+    try:
+        spawned = run_jobs(jobs, workers=2)
+    finally:
+        stop.set()
+        thread.join()
+    _same(run_jobs(jobs, workers=0), spawned)
 
 
 def test_workers_must_be_a_count() -> None:

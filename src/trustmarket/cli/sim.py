@@ -71,11 +71,13 @@ def _progress(enabled: bool) -> Iterator[Any]:
         TimeElapsedColumn(),
         transient=True,
         console=console(),
+        auto_refresh=False,  # no refresh thread: worker processes can then be forked safely
     )
     task = bar.add_task("runs", total=None)
 
     def update(done: int, total: int) -> None:
         bar.update(task, completed=done, total=total)
+        bar.refresh()
 
     with bar:
         yield update

@@ -14,6 +14,7 @@ import itertools
 import multiprocessing
 import os
 import socket
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -143,9 +144,7 @@ def run_jobs(
             if progress:
                 progress(done, total)
         return results
-    # spawn: a clean interpreter per worker, whatever threads this process runs (progress bars,
-    # Ray); each worker imports the scenarios once and takes jobs until the sweep ends.
-    context = multiprocessing.get_context("spawn")
+    context = _pool_context()
     out: list[RunResult | None] = [None] * total
     with futures.ProcessPoolExecutor(max_workers=min(count, total), mp_context=context) as pool:
         pending = {pool.submit(run_job, job): i for i, job in enumerate(jobs)}
@@ -154,6 +153,15 @@ def run_jobs(
             if progress:
                 progress(done, total)
     return [r for r in out if r is not None]
+
+
+def _pool_context() -> multiprocessing.context.BaseContext:
+    """``fork`` when this process runs no other thread (a worker then starts with the
+    scenarios already imported, in milliseconds), else ``spawn`` (a clean interpreter: forking
+    a process with other threads can copy a lock another thread held)."""
+    if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
 
 
 def _probe(address: str) -> None:
