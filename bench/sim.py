@@ -9,8 +9,10 @@ with the central rating agency and one cheater.
 
 Sweep: ``--runs`` runs (default 100: the cheater-central experiment with 3 agents per type,
 ``--sweep-steps`` steps, seeds 0 to 99) through :func:`trustmarket.sim.sweep.run_jobs` with 1
-and with 2 worker processes (spawned fresh for each sweep: their start-up is in the time), and in
-this process without a pool as the baseline of what a pool costs. The results of the three are
+and with 2 worker processes (a fresh pool for each sweep, its start-up in the time; forked, as
+this process runs no other thread), and in this process without a pool, the baseline of what a
+pool costs. For the machine's own ceiling, the same pure-Python loop run twice in one process and
+once in each of 2 processes. The results of the three are
 checked to be identical.
 
 Run: ``make bench`` or ``python bench/sim.py [--steps 300] [--runs 100] [--sweep-steps 600]``.
@@ -51,6 +53,28 @@ def sweep(jobs: list[Job], workers: int) -> tuple[float, list[object]]:
     start = time.perf_counter()
     results = run_jobs(jobs, workers=workers)
     return time.perf_counter() - start, list(results)
+
+
+def _spin(n: int) -> int:
+    total = 0
+    for i in range(n):
+        total += i * i
+    return total
+
+
+def machine_ceiling(n: int = 20_000_000) -> float:
+    """How much faster two processes finish two equal pure-Python loops than one does."""
+    import multiprocessing
+
+    start = time.perf_counter()
+    _spin(n)
+    _spin(n)
+    serial = time.perf_counter() - start
+    with multiprocessing.get_context("fork").Pool(2) as pool:
+        start = time.perf_counter()
+        pool.map(_spin, [n, n])
+        parallel = time.perf_counter() - start
+    return serial / parallel
 
 
 def identical(a: list[object], b: list[object]) -> bool:
@@ -101,6 +125,9 @@ def main() -> int:
     print(
         f"  speed-up 2 vs 1 workers: {speedup:.2f}x (target {SPEEDUP_TARGET}x: {verdict}); "
         f"results identical: {same}"
+    )
+    print(
+        f"  this machine's ceiling for 2 processes (a pure-Python loop): {machine_ceiling():.2f}x"
     )
     return 0 if same else 1
 
