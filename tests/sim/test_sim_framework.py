@@ -275,3 +275,13 @@ def test_every_registered_scenario_is_complete() -> None:
         build(scenario.params)  # the defaults are valid
         for experiment in scenario.experiments:
             build(scenario.params, experiment.values)
+
+
+def test_parquet_data_reads_back_as_the_csv_would(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    pytest.importorskip("pyarrow", reason="Parquet needs the parquet extra")
+    the_plan = plan(AVALANCHE, experiments=["cheater-none"], seeds=1, steps=30)
+    run_plan(the_plan, tmp_path / "p", fmt="parquet", workers=0)
+    run_plan(the_plan, tmp_path / "c", fmt="csv", workers=0)
+    parquet = pd.read_parquet(tmp_path / "p" / "data" / "trades.parquet")
+    csv = pd.read_csv(tmp_path / "c" / "data" / "trades.csv")
+    pd.testing.assert_frame_equal(parquet, csv, check_dtype=False)
