@@ -9,23 +9,14 @@ from pathlib import Path
 import numpy as np
 from matplotlib.figure import Figure
 
+from trustmarket.sim.plotting import save_figure
 from trustmarket.sim.scenario import RunResult
 from trustmarket.sim.stats import confidence_interval
 
-__all__ = ["plot_avalanche", "save"]
+__all__ = ["plot_avalanche"]
 
 GOOD_COLOURS = {"wood": "#8c564b", "boards": "#ff7f0e", "furniture": "#1f77b4"}
 PAPER_SHARES = {"cheater-none": 0.57, "cheater-decentralized": 0.11, "cheater-central": 0.10}
-
-
-def save(figure: Figure, directory: Path, name: str) -> list[Path]:
-    """Write ``figure`` as ``name.png`` and ``name.svg`` into ``directory``."""
-    directory.mkdir(parents=True, exist_ok=True)
-    paths = [directory / f"{name}.png", directory / f"{name}.svg"]
-    figure.tight_layout()
-    for path in paths:
-        figure.savefig(path, dpi=110)
-    return paths
 
 
 def _first(results: Sequence[RunResult], label: str) -> RunResult | None:
@@ -44,7 +35,7 @@ def _prices(run: RunResult, directory: Path) -> list[Path]:
     ax.set_ylabel("price")
     ax.set_title(f"Prices along the chain, one dot per trade ({run.label}, seed {run.seed})")
     ax.legend(markerscale=3)
-    return save(figure, directory, "prices")
+    return save_figure(figure, directory, "prices")
 
 
 def _wealth(run: RunResult, directory: Path, name: str) -> list[Path]:
@@ -65,7 +56,7 @@ def _wealth(run: RunResult, directory: Path, name: str) -> list[Path]:
     ax.set_ylabel("wealth")
     ax.set_title(f"Wealth per agent ({run.label}, seed {run.seed})")
     ax.legend(ncol=3, fontsize="small")
-    return save(figure, directory, name)
+    return save_figure(figure, directory, name)
 
 
 def _shares(results: Sequence[RunResult], directory: Path) -> list[Path]:
@@ -106,7 +97,7 @@ def _shares(results: Sequence[RunResult], directory: Path) -> list[Path]:
     ax.set_ylabel("cheater's share of carpenters' trades (%)")
     ax.set_title("The cheating carpenter's share of trades")
     ax.legend()
-    return save(figure, directory, "cheater-share")
+    return save_figure(figure, directory, "cheater-share")
 
 
 def _share_over_time(results: Sequence[RunResult], directory: Path) -> list[Path]:
@@ -137,7 +128,7 @@ def _share_over_time(results: Sequence[RunResult], directory: Path) -> list[Path
     ax.set_ylabel("cheater's share so far (%)")
     ax.set_title("The cheater's cumulative share of trades, mean over seeds")
     ax.legend()
-    return save(figure, directory, "cheater-share-over-time")
+    return save_figure(figure, directory, "cheater-share-over-time")
 
 
 def plot_avalanche(results: Sequence[RunResult], directory: Path) -> list[Path]:

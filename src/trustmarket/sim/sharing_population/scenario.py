@@ -24,6 +24,7 @@ from matplotlib.figure import Figure
 from scipy import stats
 
 from trustmarket.sim.params import build
+from trustmarket.sim.plotting import save_figure
 from trustmarket.sim.scenario import Comparison, Experiment, RunResult, Scenario
 from trustmarket.sim.sharing_population.model import ROLES, SharingPopulation
 from trustmarket.sim.sharing_population.setting import (
@@ -445,14 +446,6 @@ def _grid(count: int) -> tuple[Figure, list[object]]:
     return figure, axes
 
 
-def _save(figure: Figure, directory: Path, name: str) -> list[Path]:
-    paths = [directory / f"{name}.png", directory / f"{name}.svg"]
-    for path in paths:
-        figure.savefig(path, dpi=120)
-    figure.clear()
-    return paths
-
-
 def plot(results: Sequence[RunResult], directory: Path) -> list[Path]:
     """``share_of_sharers``: per setting and role, the agent-based share of sharers (mean over
     seeds, 95% band) and the replicator ODE; ``payoff_per_step``: the mean payoff per company."""
@@ -482,7 +475,7 @@ def plot(results: Sequence[RunResult], directory: Path) -> list[Path]:
         ax.set_xlabel("step")  # type: ignore[attr-defined]
         ax.set_ylabel("share of sharers")  # type: ignore[attr-defined]
     axes[0].legend(fontsize="small")  # type: ignore[attr-defined]
-    paths += _save(figure, directory, "share_of_sharers")
+    paths += save_figure(figure, directory, tight=False, dpi=120, name="share_of_sharers")
     figure, axes = _grid(len(labels))
     for ax, label in zip(axes, labels, strict=False):
         frame = frames[label]
@@ -493,7 +486,7 @@ def plot(results: Sequence[RunResult], directory: Path) -> list[Path]:
         ax.set_title(label)  # type: ignore[attr-defined]
         ax.set_xlabel("step")  # type: ignore[attr-defined]
         ax.set_ylabel("mean payoff per company")  # type: ignore[attr-defined]
-    paths += _save(figure, directory, "payoff_per_step")
+    paths += save_figure(figure, directory, tight=False, dpi=120, name="payoff_per_step")
     return paths
 
 

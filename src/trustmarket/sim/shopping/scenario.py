@@ -25,6 +25,7 @@ from matplotlib.figure import Figure
 
 from trustmarket.reputation.bureau import ReputationFunction, StablePoint
 from trustmarket.reputation.bureau.plots import plot_reputation
+from trustmarket.sim.plotting import save_figure
 from trustmarket.sim.scenario import Comparison, Experiment, RunResult, Scenario
 from trustmarket.sim.shopping.bureau import PROFILES
 from trustmarket.sim.shopping.model import ShoppingModel, ShoppingParams
@@ -520,15 +521,6 @@ def compare(summary: pd.DataFrame, results: Sequence[RunResult]) -> list[Compari
 
 
 # -- plots ------------------------------------------------------------------------------------
-def _save(figure: Figure, directory: Path, name: str) -> list[Path]:
-    directory.mkdir(parents=True, exist_ok=True)
-    paths = [directory / f"{name}.png", directory / f"{name}.svg"]
-    figure.tight_layout()
-    for path in paths:
-        figure.savefig(path, dpi=110)
-    return paths
-
-
 def _by_label(results: Sequence[RunResult]) -> dict[str, list[RunResult]]:
     groups: dict[str, list[RunResult]] = {}
     for result in results:
@@ -555,7 +547,7 @@ def _plot_strategies(groups: dict[str, list[RunResult]], directory: Path) -> lis
         if metric == "utility":
             ax.set_ylim(min(means) - 0.05, 1.0)
         ax.tick_params(axis="x", labelrotation=15)
-    return _save(figure, directory, "strategies")
+    return save_figure(figure, directory, "strategies")
 
 
 def _plot_reputation(groups: dict[str, list[RunResult]], directory: Path) -> list[Path]:
@@ -579,7 +571,7 @@ def _plot_reputation(groups: dict[str, list[RunResult]], directory: Path) -> lis
     for loss, value in ((0.1, 0.8167), (1.0, 0.9608)):
         ax.plot([loss], [value], marker="x", color="#d62728", markersize=9)
     ax.legend(loc="lower right")
-    return _save(figure, directory, "reputation")
+    return save_figure(figure, directory, "reputation")
 
 
 def _plot_m1(groups: dict[str, list[RunResult]], directory: Path) -> list[Path]:
@@ -602,7 +594,7 @@ def _plot_m1(groups: dict[str, list[RunResult]], directory: Path) -> list[Path]:
         ax.set_xlabel("period")
         ax.set_ylabel("reputation")
     figure.suptitle(f"M1 paths (seed {result.seed}); grey: stable points (dotted: repelling)")
-    return _save(figure, directory, "m1_paths")
+    return save_figure(figure, directory, "m1_paths")
 
 
 def _plot_m2(groups: dict[str, list[RunResult]], directory: Path) -> list[Path]:
@@ -628,7 +620,7 @@ def _plot_m2(groups: dict[str, list[RunResult]], directory: Path) -> list[Path]:
     ax.bar(labels, [s[0] for s in stats], yerr=errors, capsize=4)
     ax.set_title("merchants' discounted payoff (95% CI)")
     ax.tick_params(axis="x", labelrotation=15)
-    return _save(figure, directory, "m2_reputation")
+    return save_figure(figure, directory, "m2_reputation")
 
 
 def plot(results: Sequence[RunResult], directory: Path) -> list[Path]:
