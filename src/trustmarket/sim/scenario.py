@@ -10,6 +10,7 @@ process, which is what lets a sweep run locally or on Ray with identical results
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +34,19 @@ class RunResult:
     steps: int
     tables: Mapping[str, pd.DataFrame]
     metrics: Mapping[str, float]
+
+    @classmethod
+    def of(
+        cls,
+        scenario: str,
+        params: Any,
+        seed: int,
+        steps: int,
+        tables: Mapping[str, pd.DataFrame],
+        metrics: Mapping[str, float],
+    ) -> RunResult:
+        """A run of ``params`` (a parameter dataclass), labelled later by the runner."""
+        return cls(scenario, "", dataclasses.asdict(params), seed, steps, tables, metrics)
 
 
 @dataclass(frozen=True)

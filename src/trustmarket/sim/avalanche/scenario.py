@@ -95,14 +95,13 @@ def run(params: AvalancheParams, seed: int, steps: int) -> RunResult:
     """One run of the chain (module level: sent to worker processes)."""
     model = AvalancheModel(params, seed)
     trades, agents = model.run(steps)
-    return RunResult(
-        scenario=NAME,
-        label="",
-        params=dataclasses.asdict(params),
-        seed=seed,
-        steps=steps,
-        tables={"trades": trades, "agents": agents},
-        metrics=metrics(trades, agents, params, steps),
+    return RunResult.of(
+        NAME,
+        params,
+        seed,
+        steps,
+        {"trades": trades, "agents": agents},
+        metrics(trades, agents, params, steps),
     )
 
 

@@ -17,7 +17,6 @@ both modes, (price with agents - price with people) / expected price.
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from collections.abc import Sequence
 from pathlib import Path
@@ -91,14 +90,8 @@ def metrics(auctions: pd.DataFrame) -> dict[str, float]:
 def run(params: BiddingParams, seed: int, steps: int) -> RunResult:
     """``steps`` listings, each auctioned six ways (module level: sent to worker processes)."""
     auctions, buyers = BiddingModel(params, seed).run(steps)
-    return RunResult(
-        scenario=NAME,
-        label="",
-        params=dataclasses.asdict(params),
-        seed=seed,
-        steps=steps,
-        tables={"auctions": auctions, "buyers": buyers},
-        metrics=metrics(auctions),
+    return RunResult.of(
+        NAME, params, seed, steps, {"auctions": auctions, "buyers": buyers}, metrics(auctions)
     )
 
 

@@ -13,7 +13,6 @@ enumeration), the least incentive rates by
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from collections.abc import Sequence
 from pathlib import Path
@@ -67,15 +66,7 @@ def run(params: SharingParams, seed: int, steps: int) -> RunResult:
     tables = {"population": population}
     if params.record_agents:
         tables["companies"] = model.agent_table()
-    return RunResult(
-        scenario=NAME,
-        label="",
-        params=dataclasses.asdict(params),
-        seed=seed,
-        steps=steps,
-        tables=tables,
-        metrics=metrics(population, game),
-    )
+    return RunResult.of(NAME, params, seed, steps, tables, metrics(population, game))
 
 
 def _first_step(steps: np.ndarray, hit: np.ndarray) -> float:

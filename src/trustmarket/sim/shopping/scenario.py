@@ -146,15 +146,7 @@ def run(params: ShoppingParams, seed: int, steps: int) -> RunResult:
     """One run (module level: sent to worker processes)."""
     model = ShoppingModel(params, seed)
     tables = model.run(steps)
-    return RunResult(
-        scenario=NAME,
-        label="",
-        params=dataclasses.asdict(params),
-        seed=seed,
-        steps=steps,
-        tables=tables,
-        metrics=measure(model, tables),
-    )
+    return RunResult.of(NAME, params, seed, steps, tables, measure(model, tables))
 
 
 EXPERIMENTS = (
