@@ -152,3 +152,25 @@ def test_the_comparison_reports_the_papers_numbers_beside_ours() -> None:
     assert share.ours.endswith("]") and "%" in share.ours
     assert all(r.agrees in (True, False, None) for r in rows)
     assert all(r.note for r in rows if r.agrees is False)
+    # a row that disagrees never carries a note that says it agrees
+    assert not any(r.note.startswith("agrees") for r in rows if r.agrees is False)
+
+
+def test_each_reading_of_the_57_percent_shows_its_own_metric() -> None:
+    results = [
+        dataclasses.replace(run(build(AvalancheParams, {"regime": "none"}), s, 120), label=label)
+        for label in ("cheater-none",)
+        for s in range(2)
+    ]
+    summary = summarise(results)
+    rows = [r for r in SCENARIO.compare(summary, results) if r.paper == "57%"]
+    by_figure = {r.figure.split(":")[0]: r.ours for r in rows}
+    shares = {
+        m: float(summary[summary["metric"] == m]["mean"].iloc[0])
+        for m in ("cheater_share", "cheater_board_share")
+    }
+    assert abs(shares["cheater_share"] - shares["cheater_board_share"]) > 0.005
+    assert by_figure["third series"].startswith(f"{shares['cheater_share']:.1%}")
+    assert by_figure["third series, other reading"].startswith(
+        f"{shares['cheater_board_share']:.1%}"
+    )

@@ -134,7 +134,7 @@ def _share_row(
         NAME,
         figure,
         f"{paper:.0%}",
-        format_estimate(summary, label, "cheater_share", percent=True),
+        format_estimate(summary, label, metric, percent=True),
         agrees,
         note,
     )
@@ -184,6 +184,12 @@ WHY_NOT = {
 }
 
 
+def _when_agrees(agrees: bool | None, note: str) -> tuple[bool | None, str]:
+    """The verdict, and ``note`` (which says why ours agrees) only when it does: otherwise
+    :func:`_explain` gives the reason it does not."""
+    return agrees, note if agrees else ""
+
+
 def _explain(row: Comparison) -> Comparison:
     if row.agrees is not False or row.note:
         return row
@@ -224,8 +230,10 @@ def _compare(summary: pd.DataFrame, results: Sequence[RunResult]) -> list[Compar
                 "no seller's prices stand out",
                 "between-seller CV of mean price, wood/boards: "
                 + " / ".join(f"{x:.3f}" for x in cvs),
-                all(x < 0.1 for x in cvs) if not any(math.isnan(x) for x in cvs) else None,
-                "agrees: every seller's mean price within 10% (CV) of the others'",
+                *_when_agrees(
+                    all(x < 0.1 for x in cvs) if not any(math.isnan(x) for x in cvs) else None,
+                    "agrees: every seller's mean price within 10% (CV) of the others'",
+                ),
             )
         )
     if "cooperative-3" in labels:
@@ -237,8 +245,10 @@ def _compare(summary: pd.DataFrame, results: Sequence[RunResult]) -> list[Compar
                 "not shown (all cooperative)",
                 "share of agents whose wealth grew: "
                 + format_estimate(summary, "cooperative-3", "wealth_grew_share", percent=True),
-                None if math.isnan(grew[0]) else grew[0] >= 0.5,
-                "the paper shows no number; agrees: most agents end richer than they started",
+                *_when_agrees(
+                    None if math.isnan(grew[0]) else grew[0] >= 0.5,
+                    "the paper shows no number; agrees: most agents end richer than they started",
+                ),
             )
         )
     if "cheater-none" in labels:
@@ -288,9 +298,11 @@ def _compare(summary: pd.DataFrame, results: Sequence[RunResult]) -> list[Compar
                 "system collapse",
                 f"furniture makers' wealth/start {_interval(*makers)}; trades last/first "
                 f"quarter {_interval(*late)} (all cooperative: {_interval(*base)})",
-                None if math.isnan(makers[0]) or math.isnan(base[0]) else bool(collapse),
-                "agrees: the cheater's buyers end poorer than they started and the last "
-                "quarter's trades fall below half the all-cooperative market's",
+                *_when_agrees(
+                    None if math.isnan(makers[0]) or math.isnan(base[0]) else bool(collapse),
+                    "agrees: the cheater's buyers end poorer than they started and the last "
+                    "quarter's trades fall below half the all-cooperative market's",
+                ),
             )
         )
     if "cheater-decentralized" in labels:
@@ -331,10 +343,12 @@ def _compare(summary: pd.DataFrame, results: Sequence[RunResult]) -> list[Compar
                 "section 4.2: more trades with the agency than decentralized",
                 "more trades (central)",
                 f"central - decentralized trades per run (paired by seed): {_interval(*diff)}",
-                None
-                if math.isnan(diff[0])
-                else (diff[1] > 0 if not math.isnan(diff[1]) else diff[0] > 0),
-                "agrees: the 95% CI of the paired difference is above 0",
+                *_when_agrees(
+                    None
+                    if math.isnan(diff[0])
+                    else (diff[1] > 0 if not math.isnan(diff[1]) else diff[0] > 0),
+                    "agrees: the 95% CI of the paired difference is above 0",
+                ),
             )
         )
     return rows
