@@ -20,7 +20,7 @@ def test_docs_have_examples() -> None:
     with_examples = [p.name for p in DOCS if python_blocks(p)]
     expected = {"README.md", "auctions.md", "combinatorial.md", "core.md", "scenarios.md"}
     expected |= {"games.md", "contracts.md", "safe-exchange.md", "reputation.md", "bureau.md"}
-    expected |= {"ledger.md", "sharing.md", "sim.md"}
+    expected |= {"ledger.md", "sharing.md", "sim.md", "service.md"}
     assert expected <= set(with_examples)
 
 

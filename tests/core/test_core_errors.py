@@ -22,6 +22,7 @@ from trustmarket.core.errors import (
     FileFormatError,
     InvalidAmount,
     InvalidBid,
+    InvalidConfiguration,
     InvalidContract,
     InvalidDistribution,
     InvalidExchange,
@@ -87,6 +88,7 @@ INVALID_INPUT = {
     InvalidTreeHead,
     TreeHeadRollback,
     LogFork,
+    InvalidConfiguration,
     InvalidSimulation,
 }
 REJECTED = {

@@ -264,6 +264,13 @@ class InvalidSimulation(InvalidInput):
     code = "invalid_simulation"
 
 
+class InvalidConfiguration(InvalidInput):
+    """A setting of the marketplace service is invalid: an unknown database URL scheme, a port
+    out of range, a data directory that cannot be used."""
+
+    code = "invalid_configuration"
+
+
 class SolverLimit(TrustmarketError):
     """An iterative method hit its stated limit (pivots, iterations) before it finished."""
 
