@@ -1,0 +1,2 @@
+"""Alembic migrations of the service's database; :func:`trustmarket.service.migrate.migrate`
+runs them when the service starts."""

@@ -1,0 +1,73 @@
+"""The service's tables (SQLAlchemy 2 declarative). Alembic's migrations in
+:mod:`trustmarket.service.migrations` create them; this module is what the code reads and
+writes through.
+
+Auction state is not stored: an auction row holds its configuration, and its state is the
+replay of its ``auction_events`` (SPEC section 1). Money columns are integer minor units.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import BigInteger, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+__all__ = ["ROLES", "Account", "ApiToken", "Auction", "AuctionEvent", "Base"]
+
+#: The roles of SPEC section 9.
+ROLES = ("participant", "auction_owner", "panel_member", "admin")
+
+
+class Base(DeclarativeBase):
+    """The service's metadata."""
+
+
+class Account(Base):
+    """A person or an agent's owner; ``password_hash`` is an argon2id hash."""
+
+    __tablename__ = "accounts"
+
+    id: Mapped[str] = mapped_column(String(26), primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    roles: Mapped[str] = mapped_column(String(200), default="participant")
+    created_at: Mapped[int] = mapped_column(BigInteger)
+
+
+class ApiToken(Base):
+    """A bearer token (a login session or an agent's API token); only its SHA-256 is kept, and
+    a revoked token stays as a row so that replaying it is refused."""
+
+    __tablename__ = "api_tokens"
+
+    token_hash: Mapped[bytes] = mapped_column(LargeBinary(32), primary_key=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[int] = mapped_column(BigInteger)
+    revoked_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+
+
+class Auction(Base):
+    """An auction's mechanism, configuration and rules (JSON), and its owner."""
+
+    __tablename__ = "auctions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    owner_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"))
+    mechanism: Mapped[str] = mapped_column(String(64))
+    config_json: Mapped[str] = mapped_column(Text)
+    rules_json: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[int] = mapped_column(BigInteger)
+
+
+class AuctionEvent(Base):
+    """One accepted input event of an auction, in order; replaying them gives its state."""
+
+    __tablename__ = "auction_events"
+    __table_args__ = (UniqueConstraint("auction_id", "event_id"),)
+
+    auction_id: Mapped[str] = mapped_column(
+        ForeignKey("auctions.id", ondelete="CASCADE"), primary_key=True
+    )
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(64))
+    event_json: Mapped[str] = mapped_column(Text)
