@@ -20,6 +20,7 @@ from trustmarket.core.errors import (
     DuplicateFeedback,
     DuplicateParticipant,
     FileFormatError,
+    InvalidAccount,
     InvalidAmount,
     InvalidBid,
     InvalidConfiguration,
@@ -42,6 +43,7 @@ from trustmarket.core.errors import (
     InvalidSimulation,
     InvalidTreeHead,
     LogFork,
+    NotAuthenticated,
     NotOpen,
     OutOfOrder,
     RejectedEvent,
@@ -88,6 +90,7 @@ INVALID_INPUT = {
     InvalidTreeHead,
     TreeHeadRollback,
     LogFork,
+    InvalidAccount,
     InvalidConfiguration,
     InvalidSimulation,
 }
@@ -113,11 +116,13 @@ def test_the_hierarchy_is_the_documented_one() -> None:
             InvalidInput,
             RejectedEvent,
             SolverLimit,
+            NotAuthenticated,
         }
         | INVALID_INPUT
         | REJECTED
     )
     assert not issubclass(SolverLimit, InvalidInput | RejectedEvent)
+    assert not issubclass(NotAuthenticated, InvalidInput | RejectedEvent)
     for cls in INVALID_INPUT:
         assert issubclass(cls, InvalidInput) and issubclass(cls, ValueError), cls
         assert not issubclass(cls, RejectedEvent), cls

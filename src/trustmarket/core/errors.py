@@ -271,6 +271,20 @@ class InvalidConfiguration(InvalidInput):
     code = "invalid_configuration"
 
 
+class InvalidAccount(InvalidInput):
+    """An account request is invalid: a name outside the allowed form or already taken, a
+    password too short or too long, an unknown role."""
+
+    code = "invalid_account"
+
+
+class NotAuthenticated(TrustmarketError):
+    """A name and password do not match, or a token is unknown or revoked (the message never
+    says which part was wrong, so it tells an attacker nothing)."""
+
+    code = "not_authenticated"
+
+
 class SolverLimit(TrustmarketError):
     """An iterative method hit its stated limit (pivots, iterations) before it finished."""
 

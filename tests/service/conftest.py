@@ -1,0 +1,57 @@
+"""Shared fixtures of the service tests: a migrated database on SQLite, and on PostgreSQL when
+TRUSTMARKET_TEST_DATABASE_URL is set (each test in a schema of its own, dropped afterwards)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+
+from trustmarket.service.database import open_engine
+from trustmarket.service.migrate import migrate
+
+POSTGRES_URL = os.environ.get("TRUSTMARKET_TEST_DATABASE_URL")
+
+
+def skip_without_postgres() -> str:
+    """The PostgreSQL URL, or skip the test with how to set it."""
+    if not POSTGRES_URL:
+        pytest.skip(
+            "PostgreSQL not tested: set TRUSTMARKET_TEST_DATABASE_URL "
+            "(e.g. postgresql://postgres@127.0.0.1:5432/test); .ci/run sets it"
+        )
+    return POSTGRES_URL
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """A database the service has never touched."""
+    if request.param == "sqlite":
+        made = open_engine(f"sqlite:///{tmp_path / 'service.db'}")
+        yield made
+        made.dispose()
+        return
+    url = skip_without_postgres()
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = open_engine(url)
+    with admin.begin() as connection:
+        connection.execute(text(f"CREATE SCHEMA {schema}"))
+    made = open_engine(f"{url}?options=-csearch_path%3D{schema}")
+    try:
+        yield made
+    finally:
+        made.dispose()
+        with admin.begin() as connection:
+            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
+@pytest.fixture
+def engine(empty_engine: Engine) -> Engine:
+    """A database at the newest schema."""
+    migrate(empty_engine)
+    return empty_engine
