@@ -27,6 +27,12 @@ def skip_without_postgres() -> str:
     return POSTGRES_URL
 
 
+@pytest.fixture
+def postgres_url() -> str:
+    """The PostgreSQL URL; the test is skipped (saying how to set it) without one."""
+    return skip_without_postgres()
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def empty_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     """A database the service has never touched."""

@@ -3,7 +3,6 @@ PostgreSQL when TRUSTMARKET_TEST_DATABASE_URL is set; bad settings refused with 
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -12,8 +11,6 @@ from sqlalchemy import text
 from trustmarket.core.errors import InvalidConfiguration
 from trustmarket.service.database import open_engine
 from trustmarket.service.settings import load_settings, normalise_database_url
-
-POSTGRES_URL = os.environ.get("TRUSTMARKET_TEST_DATABASE_URL")
 
 
 def test_the_default_is_sqlite_in_the_data_directory(tmp_path: Path) -> None:
@@ -56,13 +53,8 @@ def test_postgresql_urls_get_the_psycopg_driver() -> None:
         assert normalise_database_url(url) == "postgresql+psycopg://u@h:5432/db"
 
 
-def test_postgresql_is_used_when_a_url_names_it() -> None:
-    if not POSTGRES_URL:
-        pytest.skip(
-            "PostgreSQL not tested: set TRUSTMARKET_TEST_DATABASE_URL "
-            "(e.g. postgresql://postgres@127.0.0.1:5432/test); .ci/run sets it"
-        )
-    settings = load_settings({"TRUSTMARKET_DATABASE_URL": POSTGRES_URL})
+def test_postgresql_is_used_when_a_url_names_it(postgres_url: str) -> None:
+    settings = load_settings({"TRUSTMARKET_DATABASE_URL": postgres_url})
     assert not settings.is_sqlite
     engine = open_engine(settings)
     try:

@@ -40,13 +40,20 @@ PASSWORD_LENGTH = (8, 256)
 #: A login session of a person, or an API token for an agent.
 TOKEN_KINDS = ("session", "api")
 _HASHER = PasswordHasher()
-_GENERATOR = np.random.default_rng(secrets.randbits(128))
 # A hash to verify against when the name is unknown, so both failures take the same time.
 _DUMMY_HASH = _HASHER.hash("not a password of anyone")
 
 
 def _token_hash(token: str) -> bytes:
     return hashlib.sha256(token.encode("utf-8")).digest()
+
+
+def _live_token(session: Session, token: str) -> ApiToken:
+    """The stored row of a token that is neither unknown nor revoked."""
+    row = session.get(ApiToken, _token_hash(token)) if isinstance(token, str) else None
+    if row is None or row.revoked_at is not None:
+        raise NotAuthenticated("the token is unknown, expired or revoked; log in again")
+    return row
 
 
 def _check_roles(roles: Iterable[str]) -> tuple[str, ...]:
@@ -82,7 +89,8 @@ def register(
     if session.scalar(select(Account.id).where(Account.name == name)) is not None:
         raise InvalidAccount(f"account name {name!r} is taken; choose another")
     account = Account(
-        id=new_ulid(now * 1000, _GENERATOR),
+        # A generator per account: a shared one would not be safe across request threads.
+        id=new_ulid(now * 1000, np.random.default_rng(secrets.randbits(128))),
         name=name,
         password_hash=_HASHER.hash(password),
         roles=",".join(chosen),
@@ -120,9 +128,7 @@ def login(session: Session, name: str, password: str, now: int) -> str:
 
 def authenticate(session: Session, token: str) -> Account:
     """The account a live token belongs to; an unknown or revoked token is refused."""
-    row = session.get(ApiToken, _token_hash(token)) if isinstance(token, str) else None
-    if row is None or row.revoked_at is not None:
-        raise NotAuthenticated("the token is unknown, expired or revoked; log in again")
+    row = _live_token(session, token)
     account = session.get(Account, row.account_id)
     if account is None:  # pragma: no cover - the foreign key forbids it
         raise NotAuthenticated("the token's account no longer exists")
@@ -131,8 +137,5 @@ def authenticate(session: Session, token: str) -> Account:
 
 def revoke(session: Session, token: str, now: int) -> None:
     """Log out: the token stops working at once and for good."""
-    row = session.get(ApiToken, _token_hash(token)) if isinstance(token, str) else None
-    if row is None or row.revoked_at is not None:
-        raise NotAuthenticated("the token is unknown, expired or revoked; log in again")
-    row.revoked_at = now
+    _live_token(session, token).revoked_at = now
     session.flush()
