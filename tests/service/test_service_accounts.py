@@ -96,3 +96,13 @@ def test_an_unknown_token_kind_is_refused(engine: Engine) -> None:
         with pytest.raises(InvalidAccount, match="allowed: session, api"):
             issue_token(session, frank, NOW, kind="forever")
     assert _counts(engine) == (1, 0)
+
+
+def test_tokens_that_are_not_strings_or_never_issued_are_refused(engine: Engine) -> None:
+    with Session(engine) as session, session.begin():
+        for token in ("never-issued", "", 42):
+            with pytest.raises(NotAuthenticated, match="unknown, expired or revoked"):
+                authenticate(session, token)  # type: ignore[arg-type]
+            with pytest.raises(NotAuthenticated, match="unknown, expired or revoked"):
+                revoke(session, token, NOW)  # type: ignore[arg-type]
+    assert _counts(engine) == (0, 0)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Engine, inspect, text
 
+from trustmarket.core.errors import InvalidConfiguration
 from trustmarket.service.migrate import current_revision, head_revision, migrate
 from trustmarket.service.schema import Base
 
@@ -40,3 +41,14 @@ def test_the_event_log_refuses_an_event_for_an_unknown_auction(empty_engine: Eng
                 "VALUES ('nope', 1, 'e1', '{}')"
             )
         )
+
+
+def test_an_unknown_revision_is_refused_and_the_database_is_untouched(
+    empty_engine: Engine,
+) -> None:
+    with pytest.raises(
+        InvalidConfiguration, match="unknown schema revision 'r9999'; allowed: head"
+    ):
+        migrate(empty_engine, "r9999")
+    assert current_revision(empty_engine) is None
+    assert inspect(empty_engine).get_table_names() == []

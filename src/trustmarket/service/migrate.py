@@ -10,6 +10,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
+from trustmarket.core.errors import InvalidConfiguration
+
 __all__ = ["MIGRATIONS", "current_revision", "head_revision", "migrate"]
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -36,8 +38,14 @@ def current_revision(engine: Engine) -> str | None:
 
 def migrate(engine: Engine, revision: str = "head") -> str | None:
     """Upgrade the database to ``revision`` (default the newest) in one transaction; running it
-    again changes nothing. Returns the revision the database is now at."""
+        again changes nothing. Returns the revision the database is now at; an unknown revision is
+    refused before the database is touched."""
     config = _config()
+    known = [script.revision for script in ScriptDirectory.from_config(config).walk_revisions()]
+    if revision != "head" and revision not in known:
+        raise InvalidConfiguration(
+            f"unknown schema revision {revision!r}; allowed: head, {', '.join(reversed(known))}"
+        )
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
