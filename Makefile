@@ -19,7 +19,7 @@ $(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
 	@touch $@ $(VENV)/.run-installed
 
 run: $(VENV)/.run-installed
-	$(BIN)/trustmarket demo
+	$(BIN)/trustmarket serve --demo
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check src tests bench

@@ -45,6 +45,7 @@ from trustmarket.core.errors import (
     LogFork,
     NotAuthenticated,
     NotOpen,
+    NotPermitted,
     OutOfOrder,
     RejectedEvent,
     RetractionNotAllowed,
@@ -52,6 +53,7 @@ from trustmarket.core.errors import (
     TreeHeadRollback,
     TrustmarketError,
     UnknownParticipant,
+    UnknownResource,
     UnsupportedEvent,
 )
 
@@ -117,12 +119,15 @@ def test_the_hierarchy_is_the_documented_one() -> None:
             RejectedEvent,
             SolverLimit,
             NotAuthenticated,
+            NotPermitted,
+            UnknownResource,
         }
         | INVALID_INPUT
         | REJECTED
     )
     assert not issubclass(SolverLimit, InvalidInput | RejectedEvent)
-    assert not issubclass(NotAuthenticated, InvalidInput | RejectedEvent)
+    for cls in (NotAuthenticated, NotPermitted, UnknownResource):
+        assert not issubclass(cls, InvalidInput | RejectedEvent), cls
     for cls in INVALID_INPUT:
         assert issubclass(cls, InvalidInput) and issubclass(cls, ValueError), cls
         assert not issubclass(cls, RejectedEvent), cls

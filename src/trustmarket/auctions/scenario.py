@@ -108,10 +108,10 @@ class RunReport:
         }
 
 
-def _money_strings(data: Any, currency: str, path: str) -> Any:
+def decode_amounts(data: Any, currency: str, path: str) -> Any:
     """Replace decimal strings under money fields by the internal ``{minor, currency}`` form."""
     if isinstance(data, list):
-        return [_money_strings(v, currency, f"{path}[{i}]") for i, v in enumerate(data)]
+        return [decode_amounts(v, currency, f"{path}[{i}]") for i, v in enumerate(data)]
     if not isinstance(data, dict):
         return data
     out: dict[str, Any] = {}
@@ -127,7 +127,7 @@ def _money_strings(data: Any, currency: str, path: str) -> Any:
             except TrustmarketError as exc:
                 raise InvalidScenario(f"{where}: {exc.message}") from exc
         else:
-            out[key] = _money_strings(value, currency, where)
+            out[key] = decode_amounts(value, currency, where)
     return out
 
 
@@ -170,10 +170,10 @@ def parse_scenario(data: Any) -> Scenario:
     config_data.update(extra)
     try:
         config = from_jsonable(
-            engine_type.config_type, _money_strings(config_data, currency, "config"), "config"
+            engine_type.config_type, decode_amounts(config_data, currency, "config"), "config"
         )
         rules_data = data.get("rules", {})
-        rules = from_jsonable(Rules, _money_strings(rules_data, currency, "rules"), "rules")
+        rules = from_jsonable(Rules, decode_amounts(rules_data, currency, "rules"), "rules")
         engine = engine_type(config, rules)
     except InvalidScenario:
         raise
@@ -194,7 +194,7 @@ def parse_scenario(data: Any) -> Scenario:
             )
         raw = {"id": f"e{i + 1}", **raw}
         try:
-            events.append(input_event_from_json(_money_strings(raw, currency, path), path))
+            events.append(input_event_from_json(decode_amounts(raw, currency, path), path))
         except InvalidScenario:
             raise
         except TrustmarketError as exc:

@@ -31,6 +31,7 @@ from trustmarket.cli.exchange_plan import exchange_app
 from trustmarket.cli.games import games_app
 from trustmarket.cli.ledger import ledger_app
 from trustmarket.cli.reputation import reputation_app
+from trustmarket.cli.serve import serve_command
 from trustmarket.cli.sharing import sharing_app
 from trustmarket.cli.sim import sim_app
 from trustmarket.cli.tables import bids_table, outcome_table
@@ -58,6 +59,7 @@ app.command("trace")(trace_command)
 app.add_typer(sharing_app, name="sharing")
 app.add_typer(ledger_app, name="ledger")
 app.add_typer(sim_app, name="sim")
+app.command("serve")(serve_command)
 
 
 @app.command()

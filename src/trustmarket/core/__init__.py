@@ -34,6 +34,7 @@ from trustmarket.core.errors import (
     LogFork,
     NotAuthenticated,
     NotOpen,
+    NotPermitted,
     OutOfOrder,
     RejectedEvent,
     RetractionNotAllowed,
@@ -41,6 +42,7 @@ from trustmarket.core.errors import (
     TreeHeadRollback,
     TrustmarketError,
     UnknownParticipant,
+    UnknownResource,
     UnsupportedEvent,
 )
 from trustmarket.core.ids import check_id, new_ulid
@@ -83,6 +85,7 @@ __all__ = [
     "Money",
     "NotAuthenticated",
     "NotOpen",
+    "NotPermitted",
     "OutOfOrder",
     "RejectedEvent",
     "RetractionNotAllowed",
@@ -90,6 +93,7 @@ __all__ = [
     "TreeHeadRollback",
     "TrustmarketError",
     "UnknownParticipant",
+    "UnknownResource",
     "UnsupportedEvent",
     "check_id",
     "make_rng",

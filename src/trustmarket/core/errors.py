@@ -285,6 +285,18 @@ class NotAuthenticated(TrustmarketError):
     code = "not_authenticated"
 
 
+class NotPermitted(TrustmarketError):
+    """The caller is known but may not do this: a role it lacks, or someone else's resource."""
+
+    code = "not_permitted"
+
+
+class UnknownResource(TrustmarketError):
+    """A request names something that does not exist (an auction, an account, a log entry)."""
+
+    code = "not_found"
+
+
 class SolverLimit(TrustmarketError):
     """An iterative method hit its stated limit (pivots, iterations) before it finished."""
 

@@ -11,7 +11,17 @@ from __future__ import annotations
 from sqlalchemy import BigInteger, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-__all__ = ["ROLES", "Account", "ApiToken", "Auction", "AuctionEvent", "Base"]
+__all__ = [
+    "ROLES",
+    "Account",
+    "ApiToken",
+    "Auction",
+    "AuctionEvent",
+    "Base",
+    "LedgerEntry",
+    "LedgerNode",
+    "ServiceIdentity",
+]
 
 #: The roles of SPEC section 9.
 ROLES = ("participant", "auction_owner", "panel_member", "admin")
@@ -57,6 +67,9 @@ class Auction(Base):
     config_json: Mapped[str] = mapped_column(Text)
     rules_json: Mapped[str] = mapped_column(Text)
     created_at: Mapped[int] = mapped_column(BigInteger)
+    title: Mapped[str] = mapped_column(String(200), default="")
+    #: "open" or "closed"; kept for listings, the events decide.
+    status: Mapped[str] = mapped_column(String(16), default="open")
 
 
 class AuctionEvent(Base):
@@ -71,3 +84,35 @@ class AuctionEvent(Base):
     seq: Mapped[int] = mapped_column(Integer, primary_key=True)
     event_id: Mapped[str] = mapped_column(String(64))
     event_json: Mapped[str] = mapped_column(Text)
+    #: Who sent it (None: the service itself, e.g. the scheduler's ticks).
+    account_id: Mapped[str | None] = mapped_column(String(26), nullable=True)
+    #: The random salt of the event's digest on the transparency log (hides sealed bids).
+    salt: Mapped[bytes | None] = mapped_column(LargeBinary(16), nullable=True)
+    log_index: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+
+
+class LedgerEntry(Base):
+    """One entry of the transparency log (its canonical JSON bytes)."""
+
+    __tablename__ = "ledger_entries"
+
+    idx: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class LedgerNode(Base):
+    """The hash of one complete subtree of the log (see trustmarket.ledger.stores.base)."""
+
+    __tablename__ = "ledger_nodes"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    hash: Mapped[bytes] = mapped_column(LargeBinary(32))
+
+
+class ServiceIdentity(Base):
+    """Named secrets of the service, such as the log's signing key (PEM)."""
+
+    __tablename__ = "service_identity"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)

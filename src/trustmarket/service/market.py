@@ -1,0 +1,406 @@
+"""Auctions in the service: created through the advisor, fed events, persisted as their events.
+
+An auction's state is never stored: its row holds the mechanism, configuration and rules, and
+its ``auction_events`` rows hold every accepted input event in order. The engine kept in memory
+is the replay of those events (SPEC section 1); after a restart, or after a rolled-back batch,
+it is rebuilt from them. Every method here that reads or changes state is a job for the writer
+thread (it takes a :class:`~trustmarket.service.writer.Work`), so the events of one auction are
+applied one at a time and in the order they were committed.
+
+Times are Unix seconds, taken once per batch by the writer: an auction's ``end`` or ``duration``,
+soft-close windows and Dutch ticks are seconds.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from sqlalchemy import Connection, insert, select, update
+
+from trustmarket.auctions.advisor import Setting, check_choice
+from trustmarket.auctions.dutch import DutchAuction
+from trustmarket.auctions.engine import AuctionEngine
+from trustmarket.auctions.registry import MECHANISMS, mechanism
+from trustmarket.auctions.rules import RevealAfter, Rules
+from trustmarket.auctions.scenario import decode_amounts, parse_scenario
+from trustmarket.auctions.visibility import view
+from trustmarket.core.errors import InvalidRules, NotPermitted, UnknownResource
+from trustmarket.core.events import InputEvent, event_to_json, input_event_from_json
+from trustmarket.core.ids import new_ulid
+from trustmarket.core.serialization import from_jsonable, to_jsonable
+from trustmarket.service.ledger import ServiceLog, event_entry
+from trustmarket.service.principal import Principal
+from trustmarket.service.schema import Account, Auction, AuctionEvent
+from trustmarket.service.writer import Work
+
+__all__ = ["ACTIONS", "MECHANISM_CHOICES", "Market", "wake_time"]
+
+#: The advisor's (bid type, pricing) that each mechanism runs; multi-unit pricing comes from
+#: its configuration.
+MECHANISM_CHOICES: dict[str, tuple[str, str, str, str]] = {
+    # mechanism: (sides, goods, bid type, pricing)
+    "english": ("single", "unit", "price", "first_price"),
+    "dutch": ("single", "unit", "price", "first_price"),
+    "first_price_sealed": ("single", "unit", "price", "first_price"),
+    "vickrey": ("single", "unit", "price", "second_price"),
+    "multi_unit": ("single", "units", "xor", "clarke_groves"),
+    "double": ("double", "unit", "bid_ask", "middle_price"),
+    "multi_unit_double": ("double", "units", "curve", "max_volume"),
+}
+_MULTI_UNIT_PRICING = {"vickrey": "clarke_groves", "pay_as_bid": "pay_as_bid", "uniform": "uniform"}
+
+#: What a participant may send, and the engine event each becomes. The service fills in the
+#: id (unless given), the time and who acts; the bidder is always the caller's account.
+ACTIONS = {
+    "join": "register",
+    "bid": "bid",
+    "units_bid": "units_bid",
+    "order": "order",
+    "accept": "accept",
+    "retract": "retract",
+    "decommit": "decommit",
+}
+_TRADER_FIELD = {"order": "trader"}
+
+
+@dataclass
+class LiveAuction:
+    """An auction's engine in memory and what the service knows about it."""
+
+    engine: AuctionEngine[Any, Any]
+    owner_id: str
+    owner_name: str
+    title: str
+    events: int
+
+
+def wake_time(engine: AuctionEngine[Any, Any]) -> int | None:
+    """When the scheduler must next tick this auction: its closing or clearing time, and for a
+    Dutch clock the next step of the price (None: nothing is due without a new event)."""
+    tl = engine.timeline
+    if tl.closed:
+        return None
+    times = [t for t in (engine.closing_time(), engine.next_clearing_time()) if t is not None]
+    if isinstance(engine, DutchAuction):
+        times.append(max(tl.last_time, engine.config.start) + engine.config.tick_seconds)
+    return min(times) if times else None
+
+
+@dataclass
+class Market:
+    """The auctions of the service. Every method runs on the writer thread."""
+
+    log: ServiceLog
+    on_change: list[Callable[[str], None]] = field(default_factory=list)
+    _live: dict[str, LiveAuction] = field(default_factory=dict)
+    _rng: np.random.Generator = field(
+        default_factory=lambda: np.random.default_rng(secrets.randbits(128))
+    )
+
+    # -- loading -----------------------------------------------------------------------------
+    def load_open(self, work: Work) -> int:
+        """Replay every open auction into memory (at start); return how many."""
+        ids = work.connection.scalars(select(Auction.id).where(Auction.status == "open")).all()
+        for auction_id in ids:
+            self._get(work, auction_id)
+        return len(ids)
+
+    def _get(self, work: Work, auction_id: str) -> LiveAuction:
+        live = self._live.get(auction_id)
+        if live is not None:
+            return live
+        row = (
+            work.connection.execute(select(Auction).where(Auction.id == auction_id)).one_or_none()
+            if isinstance(auction_id, str)
+            else None
+        )
+        if row is None:
+            raise UnknownResource(f"there is no auction {auction_id!r}")
+        live = self._replay(work.connection, row)
+        self._live[auction_id] = live
+        return live
+
+    def _replay(self, connection: Connection, row: Any) -> LiveAuction:
+        engine_type = mechanism(row.mechanism)
+        config = from_jsonable(engine_type.config_type, json.loads(row.config_json), "config")
+        rules = from_jsonable(Rules, json.loads(row.rules_json), "rules")
+        engine = engine_type(config, rules)
+        stored = connection.scalars(
+            select(AuctionEvent.event_json)
+            .where(AuctionEvent.auction_id == row.id)
+            .order_by(AuctionEvent.seq)
+        ).all()
+        for text in stored:
+            engine.apply(input_event_from_json(json.loads(text)))
+        owner_name = connection.scalar(select(Account.name).where(Account.id == row.owner_id))
+        return LiveAuction(
+            engine=engine,
+            owner_id=row.owner_id,
+            owner_name=owner_name or "",
+            title=row.title,
+            events=len(stored),
+        )
+
+    def forget(self, auction_id: str) -> None:
+        """Drop an auction from memory; the next use replays it from the database."""
+        self._live.pop(auction_id, None)
+
+    def _new_id(self, now: int) -> str:
+        return new_ulid(now * 1000, self._rng)
+
+    # -- creating ----------------------------------------------------------------------------
+    def create(self, work: Work, owner: Principal, spec: dict[str, Any]) -> dict[str, Any]:
+        """A new auction from a validated request (see :class:`~trustmarket.service.models.
+        NewAuction`), checked by the advisor: its setting, bid type and pricing must be a valid
+        choice, and the mechanism must run that choice."""
+        owner.require("auction_owner", "create auctions")
+        name = spec["mechanism"]
+        if name not in MECHANISM_CHOICES:
+            raise InvalidRules(f"unknown mechanism {name!r}; allowed: {', '.join(MECHANISMS)}")
+        sides, goods, bid_type, pricing = MECHANISM_CHOICES[name]
+        if name == "multi_unit":
+            configured = (spec.get("config") or {}).get("pricing", "vickrey")
+            pricing = _MULTI_UNIT_PRICING.get(configured, str(configured))
+        setting_spec = spec.get("setting") or {}
+        setting = Setting(
+            setting_spec.get("sides", sides),
+            setting_spec.get("goods", goods),
+            setting_spec.get("divisible", False),
+        )
+        chosen_bid = spec.get("bid_type") or bid_type
+        chosen_pricing = spec.get("pricing") or pricing
+        advice = check_choice(setting, chosen_bid, chosen_pricing)
+        if name not in advice.mechanisms:
+            raise InvalidRules(
+                f"mechanism {name!r} does not run a {setting.sides} auction of {setting.goods}; "
+                f"the advisor offers: {', '.join(advice.mechanisms) or 'none of the engines'}"
+            )
+        if (chosen_bid, chosen_pricing) != (bid_type, pricing):
+            raise InvalidRules(
+                f"mechanism {name!r} takes {bid_type} bids with {pricing} pricing, "
+                f"not {chosen_bid} with {chosen_pricing}"
+            )
+        auction_id = self._new_id(work.now)
+        start = spec.get("start")
+        start = work.now if start is None else start
+        end = spec.get("end")
+        if spec.get("duration") is not None:
+            end = start + spec["duration"]
+        scenario = parse_scenario(
+            {
+                "mechanism": name,
+                "currency": spec["currency"],
+                "auction_id": auction_id,
+                "start": start,
+                "end": end,
+                "participants": [],
+                "config": spec.get("config") or {},
+                "rules": spec.get("rules") or {},
+                "events": [],
+            }
+        )
+        engine = scenario.engine
+        if engine.config.start < work.now:
+            raise InvalidRules(f"start ({engine.config.start}) is in the past (now: {work.now})")
+        config_json = json.dumps(to_jsonable(engine.config), sort_keys=True)
+        rules_json = json.dumps(to_jsonable(engine.rules), sort_keys=True)
+        title = spec.get("title") or f"{engine.info.title} {auction_id[-6:]}"
+        work.on_rollback.append(lambda: self.forget(auction_id))
+        work.connection.execute(
+            insert(Auction),
+            {
+                "id": auction_id,
+                "owner_id": owner.account_id,
+                "mechanism": name,
+                "config_json": config_json,
+                "rules_json": rules_json,
+                "created_at": work.now,
+                "title": title,
+                "status": "open",
+            },
+        )
+        self._live[auction_id] = LiveAuction(engine, owner.account_id, owner.name, title, 0)
+        index = self.log.append(
+            work,
+            {
+                "type": "auction_created",
+                "auction_id": auction_id,
+                "owner": owner.name,
+                "mechanism": name,
+                "config": json.loads(config_json),
+                "rules": json.loads(rules_json),
+            },
+        )
+        work.after_commit.append(lambda: self._changed(auction_id))
+        return {
+            "auction_id": auction_id,
+            "log_index": index,
+            "advice": {
+                "bid_type": chosen_bid,
+                "pricing": chosen_pricing,
+                "reasons": [c.reason for c in advice.pricing if c.name == chosen_pricing],
+                "notes": list(advice.notes),
+            },
+            **self.describe(work, auction_id, owner),
+        }
+
+    # -- acting ------------------------------------------------------------------------------
+    def act(
+        self, work: Work, auction_id: str, who: Principal, action: str, fields: dict[str, Any]
+    ) -> dict[str, Any]:
+        """Apply one participant action (see :data:`ACTIONS`) as the caller; the receipt names
+        the stored event, its place in the auction and on the log, and the salt that lets the
+        caller check the log entry."""
+        who.require("participant", "bid in auctions")
+        kind = ACTIONS.get(action)
+        if kind is None:
+            raise InvalidRules(f"unknown action {action!r}; allowed: {', '.join(ACTIONS)}")
+        live = self._get(work, auction_id)
+        engine = live.engine
+        raw = {k: v for k, v in fields.items() if v is not None and k != "id"}
+        raw[_TRADER_FIELD.get(kind, "bidder")] = who.name
+        raw["type"] = kind
+        raw["id"] = fields.get("id") or self._new_id(work.now)
+        raw["time"] = max(work.now, engine.timeline.last_time)
+        event = input_event_from_json(decode_amounts(raw, engine.config.currency, action), action)
+        return self._apply(work, live, event, who.account_id)
+
+    def owner_close(self, work: Work, auction_id: str, who: Principal) -> dict[str, Any]:
+        """The owner (or an admin) closes the auction now: a final clearing where the rules
+        close by the owner, a cancellation without sale otherwise."""
+        live = self._get(work, auction_id)
+        if live.owner_id != who.account_id and not who.has("admin"):
+            raise NotPermitted("only the auction's owner or an admin may close it")
+        t = max(work.now, live.engine.timeline.last_time)
+        event = input_event_from_json({"type": "cancel", "id": self._new_id(t), "time": t})
+        return self._apply(work, live, event, who.account_id)
+
+    def tick_due(self, work: Work) -> list[str]:
+        """Tick every auction in memory whose closing, clearing or clock step is due."""
+        ticked = []
+        for auction_id, live in list(self._live.items()):
+            due = wake_time(live.engine)
+            if due is None or due > work.now:
+                continue
+            t = max(work.now, live.engine.timeline.last_time)
+            tick = input_event_from_json({"type": "tick", "id": self._new_id(t), "time": t})
+            self._apply(work, live, tick, None)
+            ticked.append(auction_id)
+        return ticked
+
+    def next_wake(self) -> int | None:
+        """The earliest time any auction in memory needs a tick."""
+        times = [t for live in self._live.values() if (t := wake_time(live.engine)) is not None]
+        return min(times) if times else None
+
+    def _apply(
+        self, work: Work, live: LiveAuction, event: InputEvent, account_id: str | None
+    ) -> dict[str, Any]:
+        engine = live.engine
+        auction_id = engine.config.auction_id
+        outputs = engine.apply(event)  # raises, unchanged, when the event is refused
+        # From here the engine has moved: if the batch fails, replay it from what was kept.
+        work.on_rollback.append(lambda: self.forget(auction_id))
+        live.events += 1
+        seq = live.events
+        stored = event_to_json(event)
+        salt = secrets.token_bytes(16)
+        index = self.log.append(work, event_entry(auction_id, seq, salt, stored))
+        work.connection.execute(
+            insert(AuctionEvent),
+            {
+                "auction_id": auction_id,
+                "seq": seq,
+                "event_id": event.id,
+                "event_json": json.dumps(stored, sort_keys=True),
+                "account_id": account_id,
+                "salt": salt,
+                "log_index": index,
+            },
+        )
+        if engine.timeline.closed:
+            work.connection.execute(
+                update(Auction).where(Auction.id == auction_id).values(status="closed")
+            )
+        work.after_commit.append(lambda: self._changed(auction_id))
+        return {
+            "auction_id": auction_id,
+            "seq": seq,
+            "event": stored,
+            "salt": salt.hex(),
+            "log_index": index,
+            "caused": [event_to_json(out)["type"] for out in outputs],
+        }
+
+    def interested(self, auction_id: str) -> set[str]:
+        """The names of an auction's owner and participants (for their account streams)."""
+        live = self._live.get(auction_id)
+        if live is None:
+            return set()
+        return {live.owner_name, *live.engine.timeline.registered}
+
+    def _changed(self, auction_id: str) -> None:
+        for listener in self.on_change:
+            listener(auction_id)
+
+    # -- reading -----------------------------------------------------------------------------
+    def describe(self, work: Work, auction_id: str, viewer: Principal | None) -> dict[str, Any]:
+        """The auction as ``viewer`` may see it (SPEC 3.2's revelation rules), with its title,
+        owner, schedule and the number of events so far."""
+        live = self._get(work, auction_id)
+        engine = live.engine
+        data = view(engine, None if viewer is None else viewer.name)
+        data.update(
+            title=live.title,
+            owner_is_viewer=viewer is not None and viewer.account_id == live.owner_id,
+            start=engine.config.start,
+            end=engine.timeline.end,
+            closes_at=None if engine.timeline.closed else engine.closing_time(),
+            events=live.events,
+            rules=to_jsonable(engine.rules),
+            registered=viewer is not None and viewer.name in engine.timeline.registered,
+        )
+        return data
+
+    def listing(self, work: Work, status: str | None, mechanism_name: str | None) -> list[Any]:
+        """Every auction's title, mechanism and status, newest first, optionally filtered."""
+        query = select(Auction.id, Auction.title, Auction.mechanism, Auction.status)
+        if status is not None:
+            query = query.where(Auction.status == status)
+        if mechanism_name is not None:
+            query = query.where(Auction.mechanism == mechanism_name)
+        rows = work.connection.execute(query.order_by(Auction.created_at.desc(), Auction.id))
+        return [
+            {"auction_id": r.id, "title": r.title, "mechanism": r.mechanism, "status": r.status}
+            for r in rows
+        ]
+
+    def receipts(self, work: Work, auction_id: str, who: Principal) -> list[dict[str, Any]]:
+        """The caller's own stored events with their salts and log indexes (to verify them);
+        an admin, or anyone once a closed auction reveals all bids, gets every event."""
+        live = self._get(work, auction_id)
+        engine = live.engine
+        everyone = who.has("admin") or (
+            engine.timeline.closed
+            and engine.timeline.final
+            and engine.rules.reveal_after is RevealAfter.ALL
+        )
+        query = select(AuctionEvent).where(AuctionEvent.auction_id == auction_id)
+        if not everyone:
+            query = query.where(AuctionEvent.account_id == who.account_id)
+        rows = work.connection.scalars(query.order_by(AuctionEvent.seq)).all()
+        return [
+            {
+                "auction_id": auction_id,
+                "seq": r.seq,
+                "event": json.loads(r.event_json),
+                "salt": None if r.salt is None else bytes(r.salt).hex(),
+                "log_index": r.log_index,
+            }
+            for r in rows
+        ]
