@@ -93,5 +93,5 @@ def serve_command(
             else:
                 typer.echo("  demo market: the database already has accounts; not seeded", err=True)
 
-    app = create_app(settings, on_start=started)
+    app = create_app(settings, on_start=started, access_log=access_log)
     uvicorn.run(app, host=settings.host, port=settings.port, log_config=None, access_log=False)

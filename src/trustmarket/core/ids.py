@@ -15,6 +15,7 @@ from trustmarket.core.errors import InvalidId
 MAX_ID_LENGTH = 128
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:@-]*")  # used with fullmatch: no trailing newline
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_PAIRS = [high + low for high in _CROCKFORD for low in _CROCKFORD]
 
 
 def check_id(value: object, what: str = "id") -> str:
@@ -38,14 +39,17 @@ def new_ulid(timestamp_ms: int, rng: np.random.Generator) -> str:
 
     The time and the randomness come from the caller so that ids are reproducible from a seed.
     """
+    return ulid_from_bytes(timestamp_ms, rng.bytes(10))
+
+
+def ulid_from_bytes(timestamp_ms: int, randomness: bytes) -> str:
+    """The ULID of ``timestamp_ms`` and 10 bytes of ``randomness`` (e.g. ``os.urandom(10)``)."""
     if isinstance(timestamp_ms, bool) or not isinstance(timestamp_ms, int):
         raise InvalidId(f"ULID timestamp must be integer milliseconds, got {timestamp_ms!r}")
     if not 0 <= timestamp_ms < 2**48:
         raise InvalidId(f"ULID timestamp must be in [0, 2**48) ms, got {timestamp_ms}")
-    randomness = int.from_bytes(rng.bytes(10), "big")
-    value = (timestamp_ms << 80) | randomness
-    chars = []
-    for _ in range(26):
-        value, digit = divmod(value, 32)
-        chars.append(_CROCKFORD[digit])
-    return "".join(reversed(chars))
+    if not isinstance(randomness, bytes) or len(randomness) != 10:
+        raise InvalidId(f"a ULID takes 10 random bytes, got {randomness!r}")
+    value = (timestamp_ms << 80) | int.from_bytes(randomness, "big")
+    # 26 digits of 5 bits: 13 lookups of two digits (10 bits) each.
+    return "".join([_PAIRS[(value >> shift) & 1023] for shift in range(120, -1, -10)])

@@ -74,6 +74,31 @@ def _check(value: object, where: str) -> None:
     )
 
 
+_LEAVES = frozenset({str, int, float, bool, type(None)})
+
+
+def _plain(value: object) -> bool:
+    """True if ``value`` holds only plain JSON types and every object key is a ``str``: then
+    the encoder alone gives the canonical form (or raises, for NaN or a lone surrogate). A
+    quick walk without the paths :func:`_check` builds for its messages."""
+    stack = [value]
+    while stack:
+        current = stack.pop()
+        kind = type(current)
+        if kind is dict:
+            for key, item in current.items():  # type: ignore[attr-defined]
+                if type(key) is not str:
+                    return False
+                if type(item) in _LEAVES:
+                    continue
+                stack.append(item)
+        elif kind is list or kind is tuple:
+            stack.extend(current)  # type: ignore[arg-type]
+        elif kind not in _LEAVES:
+            return False
+    return True
+
+
 def canonical_json(value: object) -> bytes:
     """The canonical JSON bytes of ``value`` (UTF-8, sorted keys, no whitespace).
 
@@ -92,6 +117,11 @@ def canonical_json(value: object) -> bytes:
     InvalidJson
         If any part of ``value`` has no canonical JSON form; the message says where.
     """
+    if _plain(value):
+        try:
+            return _ENCODER.encode(value).encode("utf-8")
+        except ValueError:  # NaN, infinity or a lone surrogate: _check says where
+            pass
     _check(value, "the value")
     return _ENCODER.encode(value).encode("utf-8")
 

@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import trustmarket
 from trustmarket.service.errors import BodyLimit, install_error_handlers
+from trustmarket.service.fastpath import BidFastPath
 from trustmarket.service.routes import accounts, auctions, health, ledger
 from trustmarket.service.settings import Settings, load_settings
 from trustmarket.service.state import Service
@@ -88,10 +89,15 @@ def create_app(
     clock: Callable[[], float] = time.time,
     tick_interval: float = 0.25,
     on_start: Callable[[Service], None] | None = None,
+    access_log: bool = True,
+    fast_path: bool = True,
 ) -> FastAPI:
     """The service's app. ``clock`` (Unix seconds) and ``tick_interval`` (how often the
     scheduler looks for due closings) are for tests; ``on_start`` runs once the service is up
-    (``trustmarket serve --demo`` seeds its demo market there)."""
+    (``trustmarket serve --demo`` seeds its demo market there); ``access_log`` logs every
+    request as a structured record (off, the middleware is not even installed); ``fast_path``
+    serves participants' actions through :mod:`trustmarket.service.fastpath` (off: through the
+    FastAPI routes alone, which answer the same)."""
     chosen = load_settings() if settings is None else settings
 
     @asynccontextmanager
@@ -116,10 +122,16 @@ def create_app(
             'a 4xx with `{"error": code, "message": text}`.'
         ),
         lifespan=lifespan,
+        # FastAPI's OpenTelemetry hooks look up the providers on every request; a deployment
+        # that wants traces wraps the app in its own instrumentation instead.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     install_error_handlers(app)
     for router in (health.router, accounts.router, auctions.router, ledger.router):
         app.include_router(router)
+    if fast_path:
+        app.add_middleware(BidFastPath)
     app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
-    app.add_middleware(AccessLog)
+    if access_log:
+        app.add_middleware(AccessLog)
     return app

@@ -32,7 +32,13 @@ from trustmarket.core.errors import (
     UnknownResource,
 )
 
-__all__ = ["BodyLimit", "error_body", "install_error_handlers", "status_of"]
+__all__ = [
+    "BodyLimit",
+    "error_body",
+    "install_error_handlers",
+    "status_of",
+    "validation_message",
+]
 
 _log = logging.getLogger("trustmarket.service")
 
@@ -61,9 +67,10 @@ def _where(loc: tuple[Any, ...]) -> str:
     return ".".join(parts) or "body"
 
 
-def _validation_message(error: RequestValidationError) -> str:
+def validation_message(errors: list[Any]) -> str:
+    """One line for the first few errors of a request model (FastAPI's or pydantic's)."""
     messages = []
-    for item in error.errors()[:5]:
+    for item in errors[:5]:
         kind = item.get("type", "")
         where = _where(tuple(item.get("loc", ())))
         if kind == "json_invalid":
@@ -90,7 +97,9 @@ async def _trustmarket_error(_request: Request, error: Exception) -> JSONRespons
 
 async def _validation_error(_request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, RequestValidationError)
-    return JSONResponse(error_body("invalid_request", _validation_message(error)), 422)
+    return JSONResponse(
+        error_body("invalid_request", validation_message(list(error.errors()))), 422
+    )
 
 
 async def _http_error(_request: Request, error: Exception) -> JSONResponse:

@@ -66,11 +66,16 @@ class ServiceLog:
         self.log = TransparencyLog(_load_key(engine), self.store)
 
     def append(self, work: Work, entry: dict[str, Any]) -> int:
-        """Append ``entry`` inside the batch's transaction; return its index."""
-        if not work.on_rollback or work.on_rollback[0] != self.store.reload:
+        """Append ``entry`` to the log in the batch's transaction; return its index. The
+        batch's entries are written together just before its commit, so an entry read in the
+        same batch is not there yet (nobody has been told its index by then)."""
+        if "log" not in work.pending:
             work.on_rollback.insert(0, self.store.reload)
+        return self.log.size + work.defer("log", entry, lambda items: self._flush(work, items))
+
+    def _flush(self, work: Work, entries: list[dict[str, Any]]) -> None:
         with self.store.bound(work.connection):
-            return self.log.append(entry)
+            self.log.append_many(entries)
 
     def tree_head(self, work: Work, size: int | None = None) -> TreeHead:
         """The signed head of the first ``size`` entries (default all), stamped in ms."""

@@ -14,12 +14,13 @@ soft-close windows and Dutch ticks are seconds.
 from __future__ import annotations
 
 import json
+import os
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
-import numpy as np
 from sqlalchemy import Connection, insert, select, update
 
 from trustmarket.auctions.advisor import Setting, check_choice
@@ -27,18 +28,19 @@ from trustmarket.auctions.dutch import DutchAuction
 from trustmarket.auctions.engine import AuctionEngine
 from trustmarket.auctions.registry import MECHANISMS, mechanism
 from trustmarket.auctions.rules import RevealAfter, Rules
-from trustmarket.auctions.scenario import decode_amounts, parse_scenario
+from trustmarket.auctions.scenario import parse_scenario
 from trustmarket.auctions.visibility import view
 from trustmarket.core.errors import InvalidRules, NotPermitted, UnknownResource
 from trustmarket.core.events import InputEvent, event_to_json, input_event_from_json
-from trustmarket.core.ids import new_ulid
+from trustmarket.core.ids import ulid_from_bytes
 from trustmarket.core.serialization import from_jsonable, to_jsonable
+from trustmarket.service.actions import build_event
 from trustmarket.service.ledger import ServiceLog, event_entry
 from trustmarket.service.principal import Principal
 from trustmarket.service.schema import Account, Auction, AuctionEvent
 from trustmarket.service.writer import Work
 
-__all__ = ["ACTIONS", "MECHANISM_CHOICES", "Market", "wake_time"]
+__all__ = ["MECHANISM_CHOICES", "Market", "wake_time"]
 
 #: The advisor's (bid type, pricing) that each mechanism runs; multi-unit pricing comes from
 #: its configuration.
@@ -54,19 +56,6 @@ MECHANISM_CHOICES: dict[str, tuple[str, str, str, str]] = {
 }
 _MULTI_UNIT_PRICING = {"vickrey": "clarke_groves", "pay_as_bid": "pay_as_bid", "uniform": "uniform"}
 
-#: What a participant may send, and the engine event each becomes. The service fills in the
-#: id (unless given), the time and who acts; the bidder is always the caller's account.
-ACTIONS = {
-    "join": "register",
-    "bid": "bid",
-    "units_bid": "units_bid",
-    "order": "order",
-    "accept": "accept",
-    "retract": "retract",
-    "decommit": "decommit",
-}
-_TRADER_FIELD = {"order": "trader"}
-
 
 @dataclass
 class LiveAuction:
@@ -77,6 +66,10 @@ class LiveAuction:
     owner_name: str
     title: str
     events: int
+
+
+def _insert_events(connection: Connection, rows: list[dict[str, Any]]) -> None:
+    connection.execute(insert(AuctionEvent), rows)
 
 
 def wake_time(engine: AuctionEngine[Any, Any]) -> int | None:
@@ -98,9 +91,6 @@ class Market:
     log: ServiceLog
     on_change: list[Callable[[str], None]] = field(default_factory=list)
     _live: dict[str, LiveAuction] = field(default_factory=dict)
-    _rng: np.random.Generator = field(
-        default_factory=lambda: np.random.default_rng(secrets.randbits(128))
-    )
 
     # -- loading -----------------------------------------------------------------------------
     def load_open(self, work: Work) -> int:
@@ -151,7 +141,7 @@ class Market:
         self._live.pop(auction_id, None)
 
     def _new_id(self, now: int) -> str:
-        return new_ulid(now * 1000, self._rng)
+        return ulid_from_bytes(now * 1000, os.urandom(10))
 
     # -- creating ----------------------------------------------------------------------------
     def create(self, work: Work, owner: Principal, spec: dict[str, Any]) -> dict[str, Any]:
@@ -257,17 +247,16 @@ class Market:
         the stored event, its place in the auction and on the log, and the salt that lets the
         caller check the log entry."""
         who.require("participant", "bid in auctions")
-        kind = ACTIONS.get(action)
-        if kind is None:
-            raise InvalidRules(f"unknown action {action!r}; allowed: {', '.join(ACTIONS)}")
         live = self._get(work, auction_id)
         engine = live.engine
-        raw = {k: v for k, v in fields.items() if v is not None and k != "id"}
-        raw[_TRADER_FIELD.get(kind, "bidder")] = who.name
-        raw["type"] = kind
-        raw["id"] = fields.get("id") or self._new_id(work.now)
-        raw["time"] = max(work.now, engine.timeline.last_time)
-        event = input_event_from_json(decode_amounts(raw, engine.config.currency, action), action)
+        event = build_event(
+            action,
+            who.name,
+            fields,
+            engine.config.currency,
+            fields.get("id") or self._new_id(work.now),
+            max(work.now, engine.timeline.last_time),
+        )
         return self._apply(work, live, event, who.account_id)
 
     def owner_close(self, work: Work, auction_id: str, who: Principal) -> dict[str, Any]:
@@ -311,18 +300,16 @@ class Market:
         stored = event_to_json(event)
         salt = secrets.token_bytes(16)
         index = self.log.append(work, event_entry(auction_id, seq, salt, stored))
-        work.connection.execute(
-            insert(AuctionEvent),
-            {
-                "auction_id": auction_id,
-                "seq": seq,
-                "event_id": event.id,
-                "event_json": json.dumps(stored, sort_keys=True),
-                "account_id": account_id,
-                "salt": salt,
-                "log_index": index,
-            },
-        )
+        row = {
+            "auction_id": auction_id,
+            "seq": seq,
+            "event_id": event.id,
+            "event_json": json.dumps(stored, sort_keys=True),
+            "account_id": account_id,
+            "salt": salt,
+            "log_index": index,
+        }
+        work.defer("auction_events", row, partial(_insert_events, work.connection))
         if engine.timeline.closed:
             work.connection.execute(
                 update(Auction).where(Auction.id == auction_id).values(status="closed")
@@ -334,7 +321,7 @@ class Market:
             "event": stored,
             "salt": salt.hex(),
             "log_index": index,
-            "caused": [event_to_json(out)["type"] for out in outputs],
+            "caused": [out.kind for out in outputs],
         }
 
     def interested(self, auction_id: str) -> set[str]:

@@ -43,6 +43,21 @@ class Work:
     now: int
     after_commit: list[Callable[[], None]] = field(default_factory=list)
     on_rollback: list[Callable[[], None]] = field(default_factory=list)
+    #: Run after the last job, inside the transaction: writes collected over the batch are
+    #: done here in one statement each (a failure rolls the whole batch back).
+    before_commit: list[Callable[[], None]] = field(default_factory=list)
+    #: Rows collected for ``before_commit``, by kind.
+    pending: dict[str, list[Any]] = field(default_factory=dict)
+
+    def defer(self, kind: str, item: Any, flush: Callable[[list[Any]], None]) -> int:
+        """Collect ``item`` to be written with the other ``kind`` items of the batch by
+        ``flush`` before the commit; return how many ``kind`` items came before it."""
+        items = self.pending.get(kind)
+        if items is None:
+            items = self.pending[kind] = []
+            self.before_commit.append(lambda: flush(items))
+        items.append(item)
+        return len(items) - 1
 
 
 @dataclass
@@ -123,6 +138,8 @@ class Writer:
                         results.append((job, True, job.run(work)))
                     except TrustmarketError as error:
                         results.append((job, False, error))
+                for hook in work.before_commit:
+                    hook()
         except Exception as error:  # the batch is rolled back: nobody's change was kept
             _log.exception("a batch of %d jobs was rolled back", len(batch))
             for hook in work.on_rollback if work is not None else ():

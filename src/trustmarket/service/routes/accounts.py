@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Request, status
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from trustmarket.core.errors import InvalidAccount, NotAuthenticated, UnknownResource
 from trustmarket.service import accounts
-from trustmarket.service.deps import Caller, Svc, Token
+from trustmarket.service.deps import Caller, Token, service_of
 from trustmarket.service.models import LoginBody, RegisterBody, RolesBody, TokenBody
 from trustmarket.service.schema import Account
 from trustmarket.service.writer import Work
@@ -26,8 +26,9 @@ def _account_json(account: Account) -> dict[str, Any]:
 
 
 @router.post("/accounts", status_code=status.HTTP_201_CREATED, summary="Sign up")
-async def register(body: RegisterBody, service: Svc) -> dict[str, Any]:
+async def register(body: RegisterBody, request: Request) -> dict[str, Any]:
     """Create an account. Roles other than participant and auction_owner need an admin."""
+    service = service_of(request)
     granted = [r for r in body.roles if r not in SELF_SERVICE_ROLES]
     if granted:
         raise InvalidAccount(
@@ -49,8 +50,9 @@ async def register(body: RegisterBody, service: Svc) -> dict[str, Any]:
 
 
 @router.post("/sessions", status_code=status.HTTP_201_CREATED, summary="Log in")
-async def log_in(body: LoginBody, service: Svc) -> dict[str, Any]:
+async def log_in(body: LoginBody, request: Request) -> dict[str, Any]:
     """A session token for a name and password (the same refusal for either being wrong)."""
+    service = service_of(request)
     account = await run_in_threadpool(service.account_by_name, body.name)
     if not await run_in_threadpool(accounts.password_matches, account, body.password):
         raise NotAuthenticated("wrong account name or password")
@@ -69,8 +71,9 @@ async def log_in(body: LoginBody, service: Svc) -> dict[str, Any]:
 
 
 @router.delete("/sessions/current", status_code=status.HTTP_204_NO_CONTENT, summary="Log out")
-async def log_out(token: Token, service: Svc) -> None:
+async def log_out(token: Token, request: Request) -> None:
     """Revoke the token of this request for good (a replay is refused)."""
+    service = service_of(request)
 
     def job(work: Work) -> None:
         with Session(bind=work.connection) as session:
@@ -81,8 +84,9 @@ async def log_out(token: Token, service: Svc) -> None:
 
 
 @router.post("/tokens", status_code=status.HTTP_201_CREATED, summary="New API token")
-async def new_token(body: TokenBody, caller: Caller, service: Svc) -> dict[str, Any]:
+async def new_token(body: TokenBody, caller: Caller, request: Request) -> dict[str, Any]:
     """An API token for an agent acting for the caller's account; shown once."""
+    service = service_of(request)
 
     def job(work: Work) -> dict[str, Any]:
         with Session(bind=work.connection) as session:
@@ -109,8 +113,9 @@ async def me(caller: Caller) -> dict[str, Any]:
 
 
 @router.put("/accounts/{name}/roles", summary="Set an account's roles (admin)")
-async def set_roles(name: str, body: RolesBody, caller: Caller, service: Svc) -> dict[str, Any]:
+async def set_roles(name: str, body: RolesBody, caller: Caller, request: Request) -> dict[str, Any]:
     """Replace an account's roles; admins only. The change is on the transparency log."""
+    service = service_of(request)
     caller.require("admin", "change an account's roles")
     roles = list(dict.fromkeys(body.roles))
 

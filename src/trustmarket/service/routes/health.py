@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
-from trustmarket.service.deps import Svc
+from trustmarket.service.deps import service_of
 
 router = APIRouter(tags=["health"])
 
@@ -20,8 +20,9 @@ async def healthz() -> dict[str, str]:
 
 
 @router.get("/readyz", summary="Readiness", response_model=None)
-async def readyz(service: Svc) -> dict[str, Any] | JSONResponse:
+async def readyz(request: Request) -> dict[str, Any] | JSONResponse:
     """Ready when the schema is current, the writer runs and the database answers a query."""
+    service = service_of(request)
 
     def job(work: Any) -> int:
         return int(work.connection.execute(text("SELECT 1")).scalar_one())

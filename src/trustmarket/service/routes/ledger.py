@@ -7,10 +7,10 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 
 from trustmarket.core.errors import InvalidLogRequest, UnknownResource
-from trustmarket.service.deps import Svc
+from trustmarket.service.deps import service_of
 from trustmarket.service.writer import Work
 
 router = APIRouter(prefix="/api/ledger", tags=["ledger"])
@@ -19,8 +19,9 @@ _INDEX = Query(ge=0, le=2**62)
 
 
 @router.get("/key", summary="The log's public key")
-async def key(service: Svc) -> dict[str, Any]:
+async def key(request: Request) -> dict[str, Any]:
     """The Ed25519 key that signs tree heads (hex and PEM) and the log id."""
+    service = service_of(request)
     public = service.log.log.public_key
     return {
         "log_id": service.log.log.log_id,
@@ -30,17 +31,19 @@ async def key(service: Svc) -> dict[str, Any]:
 
 
 @router.get("/head", summary="The signed tree head")
-async def head(service: Svc, size: int | None = Query(default=None, ge=0, le=2**62)) -> Any:
+async def head(request: Request, size: int | None = Query(default=None, ge=0, le=2**62)) -> Any:
     """The log's signed head now, or of its first ``size`` entries."""
+    service = service_of(request)
     return await service.run(lambda work: service.log.tree_head(work, size).to_json())
 
 
 @router.get("/entries/{index}", summary="An entry with its inclusion proof")
 async def entry(
-    service: Svc, index: int, size: int | None = Query(default=None, ge=1, le=2**62)
+    request: Request, index: int, size: int | None = Query(default=None, ge=1, le=2**62)
 ) -> dict[str, Any]:
     """Entry ``index`` (its bytes in base64 and as JSON), its inclusion proof in the tree of
     ``size`` entries (default: the whole log) and the signed head of that tree."""
+    service = service_of(request)
 
     def job(work: Work) -> dict[str, Any]:
         total = service.log.log.size
@@ -63,12 +66,13 @@ async def entry(
 
 @router.get("/consistency", summary="A consistency proof")
 async def consistency(
-    service: Svc,
+    request: Request,
     old: int = Query(ge=0, le=2**62),
     new: int | None = Query(default=None, ge=0, le=2**62),
 ) -> dict[str, Any]:
     """Proof that the tree of ``old`` entries is a prefix of the tree of ``new`` (default now),
     with the signed head of the newer tree."""
+    service = service_of(request)
 
     def job(work: Work) -> dict[str, Any]:
         proof = service.log.consistency_proof(work, old, new)
