@@ -9,10 +9,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from live_server import LiveServer, live_server
 from sqlalchemy import Engine, text
 
 from trustmarket.service.database import open_engine
 from trustmarket.service.migrate import migrate
+from trustmarket.service.settings import Settings, normalise_database_url
 
 POSTGRES_URL = os.environ.get("TRUSTMARKET_TEST_DATABASE_URL")
 
@@ -61,3 +63,33 @@ def engine(empty_engine: Engine) -> Engine:
     """A database at the newest schema."""
     migrate(empty_engine)
     return empty_engine
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Settings]:
+    """Service settings on an empty database: SQLite in a temporary data directory, or a
+    PostgreSQL schema of this test's own (dropped afterwards)."""
+    if request.param == "sqlite":
+        yield Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'service.db'}")
+        return
+    url = skip_without_postgres()
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = open_engine(url)
+    with admin.begin() as connection:
+        connection.execute(text(f"CREATE SCHEMA {schema}"))
+    try:
+        yield Settings(
+            data_dir=tmp_path,
+            database_url=normalise_database_url(f"{url}?options=-csearch_path%3D{schema}"),
+        )
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
+@pytest.fixture
+def server(settings: Settings) -> Iterator[LiveServer]:
+    """A running service on a free loopback port over ``settings``."""
+    with live_server(settings) as running:
+        yield running

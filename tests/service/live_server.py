@@ -18,6 +18,8 @@ from trustmarket.service.app import create_app
 from trustmarket.service.settings import Settings
 from trustmarket.service.state import Service
 
+PASSWORD = "a-test-password"
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -40,6 +42,13 @@ class LiveServer:
     def client(self, token: str | None = None) -> Client:
         return Client(self.url, token=token)
 
+    def user(self, name: str, roles: list[str] | None = None) -> Client:
+        """A new account, logged in."""
+        client = self.client()
+        client.register(name, PASSWORD, roles)
+        client.login(name, PASSWORD)
+        return client
+
 
 @contextmanager
 def live_server(
@@ -47,10 +56,11 @@ def live_server(
     *,
     clock: Callable[[], float] = time.time,
     tick_interval: float = 0.05,
+    **options: Any,
 ) -> Iterator[LiveServer]:
-    """Serve the app on a free port until the block ends."""
+    """Serve the app on a free port until the block ends (``options`` go to create_app)."""
     port = free_port()
-    app = create_app(settings, clock=clock, tick_interval=tick_interval)
+    app = create_app(settings, clock=clock, tick_interval=tick_interval, **options)
     config = uvicorn.Config(
         app, host="127.0.0.1", port=port, log_config=None, access_log=False, lifespan="on"
     )

@@ -181,6 +181,10 @@ class Market:
         end = spec.get("end")
         if spec.get("duration") is not None:
             end = start + spec["duration"]
+        rules = dict(spec.get("rules") or {})
+        if MECHANISMS[name].info.sealed:
+            # A sealed auction shows no bids before clearing; say so for the caller.
+            rules.setdefault("reveal_during", "none")
         scenario = parse_scenario(
             {
                 "mechanism": name,
@@ -190,7 +194,7 @@ class Market:
                 "end": end,
                 "participants": [],
                 "config": spec.get("config") or {},
-                "rules": spec.get("rules") or {},
+                "rules": rules,
                 "events": [],
             }
         )
@@ -377,10 +381,12 @@ class Market:
             and engine.timeline.final
             and engine.rules.reveal_after is RevealAfter.ALL
         )
-        query = select(AuctionEvent).where(AuctionEvent.auction_id == auction_id)
+        query = select(
+            AuctionEvent.seq, AuctionEvent.event_json, AuctionEvent.salt, AuctionEvent.log_index
+        ).where(AuctionEvent.auction_id == auction_id)
         if not everyone:
             query = query.where(AuctionEvent.account_id == who.account_id)
-        rows = work.connection.scalars(query.order_by(AuctionEvent.seq)).all()
+        rows = work.connection.execute(query.order_by(AuctionEvent.seq)).all()
         return [
             {
                 "auction_id": auction_id,
