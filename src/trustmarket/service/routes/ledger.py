@@ -5,17 +5,15 @@ were recorded, with :mod:`trustmarket.ledger.verify` and nothing else."""
 from __future__ import annotations
 
 import base64
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 
 from trustmarket.core.errors import InvalidLogRequest, UnknownResource
 from trustmarket.service.deps import service_of
 from trustmarket.service.writer import Work
 
 router = APIRouter(prefix="/api/ledger", tags=["ledger"])
-
-_INDEX = Query(ge=0, le=2**62)
 
 
 @router.get("/key", summary="The log's public key")
@@ -39,7 +37,9 @@ async def head(request: Request, size: int | None = Query(default=None, ge=0, le
 
 @router.get("/entries/{index}", summary="An entry with its inclusion proof")
 async def entry(
-    request: Request, index: int, size: int | None = Query(default=None, ge=1, le=2**62)
+    request: Request,
+    index: Annotated[int, Path(ge=0, le=2**62)],
+    size: int | None = Query(default=None, ge=1, le=2**62),
 ) -> dict[str, Any]:
     """Entry ``index`` (its bytes in base64 and as JSON), its inclusion proof in the tree of
     ``size`` entries (default: the whole log) and the signed head of that tree."""
