@@ -60,6 +60,7 @@ def live_server(
 ) -> Iterator[LiveServer]:
     """Serve the app on a free port until the block ends (``options`` go to create_app)."""
     port = free_port()
+    options.setdefault("stream_keepalive", 0.5)
     app = create_app(settings, clock=clock, tick_interval=tick_interval, **options)
     config = uvicorn.Config(
         app, host="127.0.0.1", port=port, log_config=None, access_log=False, lifespan="on"

@@ -94,4 +94,12 @@ def serve_command(
                 typer.echo("  demo market: the database already has accounts; not seeded", err=True)
 
     app = create_app(settings, on_start=started, access_log=access_log)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_config=None, access_log=False)
+    # Open streams would hold a shutdown forever: give them 5 s, then close them.
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_config=None,
+        access_log=False,
+        timeout_graceful_shutdown=5,
+    )

@@ -91,18 +91,22 @@ def create_app(
     on_start: Callable[[Service], None] | None = None,
     access_log: bool = True,
     fast_path: bool = True,
+    stream_keepalive: float = 15.0,
 ) -> FastAPI:
     """The service's app. ``clock`` (Unix seconds) and ``tick_interval`` (how often the
     scheduler looks for due closings) are for tests; ``on_start`` runs once the service is up
     (``trustmarket serve --demo`` seeds its demo market there); ``access_log`` logs every
     request as a structured record (off, the middleware is not even installed); ``fast_path``
     serves participants' actions through :mod:`trustmarket.service.fastpath` (off: through the
-    FastAPI routes alone, which answer the same)."""
+    FastAPI routes alone, which answer the same); ``stream_keepalive`` is the seconds between
+    keep-alive comments on a quiet stream."""
     chosen = load_settings() if settings is None else settings
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        service = Service(chosen, clock=clock, tick_interval=tick_interval)
+        service = Service(
+            chosen, clock=clock, tick_interval=tick_interval, stream_keepalive=stream_keepalive
+        )
         app.state.service = service
         service.start()
         try:

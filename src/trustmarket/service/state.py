@@ -48,6 +48,7 @@ class Service:
         *,
         clock: Callable[[], float] = time.time,
         tick_interval: float = 0.25,
+        stream_keepalive: float = 15.0,
     ) -> None:
         self.settings = settings
         self.clock = clock
@@ -56,7 +57,7 @@ class Service:
         self.revision = migrate(self.engine)
         self.log = ServiceLog(self.engine)
         self.market = Market(self.log)
-        self.streams = Broadcaster()
+        self.streams = Broadcaster(stream_keepalive)
         self.market.on_change.append(self._publish)
         self.writer = Writer(self.engine, clock)
         self._tokens: OrderedDict[bytes, Principal] = OrderedDict()

@@ -51,7 +51,8 @@ class Subscription:
 class Broadcaster:
     """Topics (``auction:ID``, ``account:NAME``) and their subscribers, across threads."""
 
-    def __init__(self) -> None:
+    def __init__(self, keepalive: float = 15.0) -> None:
+        self.keepalive = keepalive
         self._lock = threading.Lock()
         self._topics: dict[str, set[Subscription]] = {}
 
@@ -90,17 +91,17 @@ class Broadcaster:
         render: Callable[[set[str]], Awaitable[bytes | None]],
         *,
         first: bytes | None = None,
-        keepalive: float = 15.0,
         is_disconnected: Callable[[], Awaitable[bool]] | None = None,
     ) -> AsyncIterator[bytes]:
         """Messages for one subscriber: ``first``, then ``render(changed keys)`` after each
-        change, and a comment line every ``keepalive`` seconds of quiet."""
+        change, and a comment line every :attr:`keepalive` seconds of quiet (when a client
+        that went away is noticed)."""
         sub = self.subscribe(topic)
         try:
             if first is not None:
                 yield first
             while True:
-                keys = await sub.next(keepalive)
+                keys = await sub.next(self.keepalive)
                 if is_disconnected is not None and await is_disconnected():
                     return
                 if not keys:

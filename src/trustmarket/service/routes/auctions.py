@@ -201,23 +201,8 @@ async def stream(auction_id: str, request: Request, caller: MaybeCaller) -> Stre
 
 @router.get("/streams/auctions", summary="Auction changes (Server-Sent Events)")
 async def changes(request: Request) -> StreamingResponse:
-    """``event: changed`` messages listing the ids of auctions that changed (any auction);
-    fetch an auction to see what you may of it."""
-    service = service_of(request)
-
-    async def render(keys: set[str]) -> bytes:
-        return sse_message("changed", {"auction_ids": sorted(keys)})
-
-    return StreamingResponse(
-        service.streams.stream("auctions", render, is_disconnected=request.is_disconnected),
-        media_type="text/event-stream",
-        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
-    )
-
-
-@router.get("/streams/me", summary="Your auctions' changes (Server-Sent Events)")
-async def my_changes(request: Request, caller: Caller) -> StreamingResponse:
-    """``event: changed`` messages listing the auctions you own or joined that changed."""
+    """``event: ready`` once subscribed, then ``event: changed`` messages listing the ids of
+    auctions that changed (any auction); fetch an auction to see what you may of it."""
     service = service_of(request)
 
     async def render(keys: set[str]) -> bytes:
@@ -225,7 +210,31 @@ async def my_changes(request: Request, caller: Caller) -> StreamingResponse:
 
     return StreamingResponse(
         service.streams.stream(
-            f"account:{caller.name}", render, is_disconnected=request.is_disconnected
+            "auctions",
+            render,
+            first=sse_message("ready", {}),
+            is_disconnected=request.is_disconnected,
+        ),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
+
+
+@router.get("/streams/me", summary="Your auctions' changes (Server-Sent Events)")
+async def my_changes(request: Request, caller: Caller) -> StreamingResponse:
+    """``event: ready`` once subscribed, then ``event: changed`` messages listing the auctions
+    you own or joined that changed."""
+    service = service_of(request)
+
+    async def render(keys: set[str]) -> bytes:
+        return sse_message("changed", {"auction_ids": sorted(keys)})
+
+    return StreamingResponse(
+        service.streams.stream(
+            f"account:{caller.name}",
+            render,
+            first=sse_message("ready", {"account": caller.name}),
+            is_disconnected=request.is_disconnected,
         ),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
