@@ -1,30 +1,22 @@
-"""A real service on a free loopback port, in a thread of the test process (uvicorn), for API
-tests over HTTP."""
+"""A real service on a free loopback port, in a thread of the test process, for API tests over
+HTTP (a thin layer over trustmarket.service.background)."""
 
 from __future__ import annotations
 
-import socket
-import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-import uvicorn
-
 from trustmarket.client import Client
-from trustmarket.service.app import create_app
+from trustmarket.service.background import free_port, serve_in_background
 from trustmarket.service.settings import Settings
 from trustmarket.service.state import Service
 
+__all__ = ["PASSWORD", "LiveServer", "free_port", "live_server"]
+
 PASSWORD = "a-test-password"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass
@@ -58,23 +50,10 @@ def live_server(
     tick_interval: float = 0.05,
     **options: Any,
 ) -> Iterator[LiveServer]:
-    """Serve the app on a free port until the block ends (``options`` go to create_app)."""
-    port = free_port()
+    """Serve the app until the block ends (``options`` go to create_app); ticks every 50 ms
+    and keep-alives every 0.5 s, so tests do not wait."""
     options.setdefault("stream_keepalive", 0.5)
-    app = create_app(settings, clock=clock, tick_interval=tick_interval, **options)
-    config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, log_config=None, access_log=False, lifespan="on"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.01)
-    try:
-        yield LiveServer(f"http://127.0.0.1:{port}", app)
-    finally:
-        server.should_exit = True
-        thread.join(30)
+    with serve_in_background(
+        settings, clock=clock, tick_interval=tick_interval, **options
+    ) as running:
+        yield LiveServer(running.url, running.app)
