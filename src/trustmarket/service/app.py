@@ -20,7 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 import trustmarket
 from trustmarket.service.errors import BodyLimit, install_error_handlers
 from trustmarket.service.fastpath import BidFastPath
-from trustmarket.service.routes import accounts, auctions, health, ledger
+from trustmarket.service.routes import accounts, auctions, health, ledger, tools
 from trustmarket.service.settings import Settings, load_settings
 from trustmarket.service.state import Service
 
@@ -131,7 +131,7 @@ def create_app(
         telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     install_error_handlers(app)
-    for router in (health.router, accounts.router, auctions.router, ledger.router):
+    for router in (health.router, accounts.router, auctions.router, ledger.router, tools.router):
         app.include_router(router)
     if fast_path:
         app.add_middleware(BidFastPath)
