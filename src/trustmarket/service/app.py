@@ -20,7 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 import trustmarket
 from trustmarket.service.errors import BodyLimit, install_error_handlers
 from trustmarket.service.fastpath import BidFastPath
-from trustmarket.service.routes import accounts, auctions, health, ledger, tools
+from trustmarket.service.routes import accounts, agents, auctions, health, ledger, tools
 from trustmarket.service.settings import Settings, load_settings
 from trustmarket.service.state import Service
 
@@ -92,6 +92,7 @@ def create_app(
     access_log: bool = True,
     fast_path: bool = True,
     stream_keepalive: float = 15.0,
+    webhook_backoff: float = 0.5,
 ) -> FastAPI:
     """The service's app. ``clock`` (Unix seconds) and ``tick_interval`` (how often the
     scheduler looks for due closings) are for tests; ``on_start`` runs once the service is up
@@ -99,13 +100,18 @@ def create_app(
     request as a structured record (off, the middleware is not even installed); ``fast_path``
     serves participants' actions through :mod:`trustmarket.service.fastpath` (off: through the
     FastAPI routes alone, which answer the same); ``stream_keepalive`` is the seconds between
-    keep-alive comments on a quiet stream."""
+    keep-alive comments on a quiet stream; ``webhook_backoff`` the first pause (seconds, then
+    doubling) between an agent's webhook attempts."""
     chosen = load_settings() if settings is None else settings
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         service = Service(
-            chosen, clock=clock, tick_interval=tick_interval, stream_keepalive=stream_keepalive
+            chosen,
+            clock=clock,
+            tick_interval=tick_interval,
+            stream_keepalive=stream_keepalive,
+            webhook_backoff=webhook_backoff,
         )
         app.state.service = service
         service.start()
@@ -131,7 +137,14 @@ def create_app(
         telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     install_error_handlers(app)
-    for router in (health.router, accounts.router, auctions.router, ledger.router, tools.router):
+    for router in (
+        health.router,
+        accounts.router,
+        auctions.router,
+        agents.router,
+        ledger.router,
+        tools.router,
+    ):
         app.include_router(router)
     if fast_path:
         app.add_middleware(BidFastPath)

@@ -89,7 +89,9 @@ class Market:
     """The auctions of the service. Every method runs on the writer thread."""
 
     log: ServiceLog
-    on_change: list[Callable[[str], None]] = field(default_factory=list)
+    #: Called after each commit that changed an auction, on the writer thread, with the
+    #: auction id and ``{"seq", "caused"}`` (seq 0: the auction was created).
+    on_change: list[Callable[[str, dict[str, Any]], None]] = field(default_factory=list)
     _live: dict[str, LiveAuction] = field(default_factory=dict)
 
     # -- loading -----------------------------------------------------------------------------
@@ -230,7 +232,7 @@ class Market:
                 "rules": json.loads(rules_json),
             },
         )
-        work.after_commit.append(lambda: self._changed(auction_id))
+        work.after_commit.append(lambda: self._changed(auction_id, {"seq": 0, "caused": []}))
         return {
             "auction_id": auction_id,
             "log_index": index,
@@ -318,7 +320,8 @@ class Market:
             work.connection.execute(
                 update(Auction).where(Auction.id == auction_id).values(status="closed")
             )
-        work.after_commit.append(lambda: self._changed(auction_id))
+        change = {"seq": seq, "caused": [out.kind for out in outputs]}
+        work.after_commit.append(lambda: self._changed(auction_id, change))
         return {
             "auction_id": auction_id,
             "seq": seq,
@@ -335,9 +338,9 @@ class Market:
             return set()
         return {live.owner_name, *live.engine.timeline.registered}
 
-    def _changed(self, auction_id: str) -> None:
+    def _changed(self, auction_id: str, change: dict[str, Any]) -> None:
         for listener in self.on_change:
-            listener(auction_id)
+            listener(auction_id, change)
 
     # -- reading -----------------------------------------------------------------------------
     def describe(self, work: Work, auction_id: str, viewer: Principal | None) -> dict[str, Any]:

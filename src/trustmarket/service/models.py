@@ -19,6 +19,7 @@ __all__ = [
     "Amount",
     "BidBody",
     "DecommitBody",
+    "DeployAgentBody",
     "JoinBody",
     "LoginBody",
     "NewAuction",
@@ -163,3 +164,12 @@ class RetractBody(_Action):
 
 class DecommitBody(_Action):
     """Walk away from a won award after clearing, paying the penalty (if the rules allow)."""
+
+
+class DeployAgentBody(Strict):
+    """A template, the auction it acts in (none for ``discover``) and its parameters (see
+    ``GET /api/agent-templates``)."""
+
+    template: str = Field(max_length=32, examples=["incrementor"])
+    auction_id: str | None = Field(default=None, max_length=128)
+    params: dict[str, Any] = Field(default_factory=dict)

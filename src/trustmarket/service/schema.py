@@ -14,6 +14,8 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 __all__ = [
     "ROLES",
     "Account",
+    "Agent",
+    "AgentActivity",
     "ApiToken",
     "Auction",
     "AuctionEvent",
@@ -116,3 +118,32 @@ class ServiceIdentity(Base):
 
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class Agent(Base):
+    """A server-side agent: a template with parameters, acting for its account."""
+
+    __tablename__ = "agents"
+
+    id: Mapped[str] = mapped_column(String(26), primary_key=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    template: Mapped[str] = mapped_column(String(32))
+    auction_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    params_json: Mapped[str] = mapped_column(Text)
+    #: "active", "paused" or "removed" (a removed agent keeps its history).
+    status: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[int] = mapped_column(BigInteger)
+
+
+class AgentActivity(Base):
+    """One thing an agent did (a bid, a refusal, a notification delivered or failed)."""
+
+    __tablename__ = "agent_activity"
+
+    agent_id: Mapped[str] = mapped_column(
+        ForeignKey("agents.id", ondelete="CASCADE"), primary_key=True
+    )
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    time: Mapped[int] = mapped_column(BigInteger)
+    kind: Mapped[str] = mapped_column(String(32))
+    detail_json: Mapped[str] = mapped_column(Text)

@@ -15,13 +15,14 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from trustmarket.core.errors import NotAuthenticated
 from trustmarket.service import accounts
+from trustmarket.service.agents import Agents, Webhooks
 from trustmarket.service.database import open_engine
 from trustmarket.service.ledger import ServiceLog
 from trustmarket.service.market import Market
@@ -49,6 +50,7 @@ class Service:
         clock: Callable[[], float] = time.time,
         tick_interval: float = 0.25,
         stream_keepalive: float = 15.0,
+        webhook_backoff: float = 0.5,
     ) -> None:
         self.settings = settings
         self.clock = clock
@@ -60,6 +62,9 @@ class Service:
         self.streams = Broadcaster(stream_keepalive)
         self.market.on_change.append(self._publish)
         self.writer = Writer(self.engine, clock)
+        self.agents = Agents(self.market, self.log, self.writer)
+        self.agents.webhooks = Webhooks(self.agents.record_delivery, backoff=webhook_backoff)
+        self.market.on_change.append(self.agents.changed)
         self._tokens: OrderedDict[bytes, Principal] = OrderedDict()
         self._tokens_lock = threading.Lock()
         self._stop = threading.Event()
@@ -71,7 +76,10 @@ class Service:
         """Start the writer, replay the open auctions, start the scheduler."""
         self.writer.start()
         loaded = self.writer.call(self.market.load_open)
-        _log.info("service started: %d open auctions replayed", loaded)
+        agents = self.writer.call(self.agents.load)
+        assert self.agents.webhooks is not None
+        self.agents.webhooks.start()
+        _log.info("service started: %d open auctions replayed, %d agents", loaded, agents)
         self._stop.clear()
         self._scheduler = threading.Thread(target=self._schedule, name="trustmarket-scheduler")
         self._scheduler.daemon = True
@@ -86,6 +94,8 @@ class Service:
             self._scheduler.join()
             self._scheduler = None
         self.writer.stop()
+        if self.agents.webhooks is not None:
+            self.agents.webhooks.stop()
         self.engine.dispose()
 
     def _schedule(self) -> None:
@@ -95,7 +105,7 @@ class Service:
             except Exception:  # keep ticking: one bad batch must not stop every auction
                 _log.exception("a scheduled tick failed")
 
-    def _publish(self, auction_id: str) -> None:
+    def _publish(self, auction_id: str, _change: dict[str, Any]) -> None:
         self.streams.publish(f"auction:{auction_id}", auction_id)
         self.streams.publish("auctions", auction_id)
         # After-commit hooks run on the writer thread, which owns the engines.
