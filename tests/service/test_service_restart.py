@@ -68,3 +68,48 @@ def test_state_is_replayed_and_due_closings_happen_after_a_restart(settings: Set
             PublicKey.from_hex(pinned_key),
         )
         later.verify_receipt(receipt)
+
+
+def test_agents_and_reputation_survive_a_restart(settings: Settings) -> None:
+    with live_server(settings) as first:
+        house = first.user("house", ["participant", "auction_owner"])
+        alice, bob = first.user("alice"), first.user("bob")
+        sold = house.create_auction(
+            "english",
+            "EUR",
+            duration=600,
+            config={"increment": "1.00"},
+            rules={"close_when": "owner_cancels"},
+        )["auction_id"]
+        alice.join(sold)
+        alice.bid(sold, "10.00")
+        house.close_auction(sold)
+        (transaction,) = alice.request("GET", "/api/transactions")
+        alice.request(
+            "POST",
+            "/api/feedback",
+            json={"transaction_id": transaction["transaction_id"], "rating": 1},
+        )
+        before = house.request("GET", "/api/reputation/house")
+        auction = house.create_auction(
+            "english", "EUR", duration=600, config={"increment": "1.00"}
+        )["auction_id"]
+        alice.request(
+            "POST",
+            "/api/agents",
+            json={
+                "template": "incrementor",
+                "auction_id": auction,
+                "params": {"max_amount": "50.00"},
+            },
+        )
+    with live_server(settings) as second:
+        bob = second.client()
+        bob.login("bob", PASSWORD)
+        assert bob.request("GET", "/api/reputation/house")["scores"] == before["scores"]
+        bob.join(auction)
+        bob.bid(auction, "20.00")
+        deadline = time.monotonic() + 10
+        while bob.auction(auction)["price"]["minor"] != 2100 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert bob.auction(auction)["price"]["minor"] == 2100  # the agent answered after restart

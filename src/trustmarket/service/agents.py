@@ -219,11 +219,21 @@ class Agents:
     def load(self, work: Work) -> int:
         """Read every agent that is not removed (at start)."""
         rows = work.connection.execute(
-            select(Agent, Account.name, Account.roles)
+            select(
+                Agent.id,
+                Agent.account_id,
+                Agent.template,
+                Agent.auction_id,
+                Agent.params_json,
+                Agent.status,
+                Account.name,
+                Account.roles,
+            )
             .join(Account, Account.id == Agent.account_id)
             .where(Agent.status != "removed")
         ).all()
-        for agent, name, roles in rows:
+        for agent in rows:
+            name, roles = agent.name, agent.roles
             count = work.connection.scalar(
                 select(func.count())
                 .select_from(AgentActivity)

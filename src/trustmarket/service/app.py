@@ -20,7 +20,15 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 import trustmarket
 from trustmarket.service.errors import BodyLimit, install_error_handlers
 from trustmarket.service.fastpath import BidFastPath
-from trustmarket.service.routes import accounts, agents, auctions, health, ledger, tools
+from trustmarket.service.routes import (
+    accounts,
+    agents,
+    auctions,
+    health,
+    ledger,
+    reputation,
+    tools,
+)
 from trustmarket.service.settings import Settings, load_settings
 from trustmarket.service.state import Service
 
@@ -142,6 +150,7 @@ def create_app(
         accounts.router,
         auctions.router,
         agents.router,
+        reputation.router,
         ledger.router,
         tools.router,
     ):

@@ -31,7 +31,7 @@ from trustmarket.auctions.rules import RevealAfter, Rules
 from trustmarket.auctions.scenario import parse_scenario
 from trustmarket.auctions.visibility import view
 from trustmarket.core.errors import InvalidRules, NotPermitted, UnknownResource
-from trustmarket.core.events import InputEvent, event_to_json, input_event_from_json
+from trustmarket.core.events import InputEvent, Outcome, event_to_json, input_event_from_json
 from trustmarket.core.ids import ulid_from_bytes
 from trustmarket.core.serialization import from_jsonable, to_jsonable
 from trustmarket.service.actions import build_event
@@ -92,6 +92,9 @@ class Market:
     #: Called after each commit that changed an auction, on the writer thread, with the
     #: auction id and ``{"seq", "caused"}`` (seq 0: the auction was created).
     on_change: list[Callable[[str, dict[str, Any]], None]] = field(default_factory=list)
+    #: Called in the closing's batch when an auction closes with its final clearing, with the
+    #: auction id, its owner's name and the outcome (the reputation bureau records the trades).
+    on_settle: list[Callable[[Work, str, str, Outcome], None]] = field(default_factory=list)
     _live: dict[str, LiveAuction] = field(default_factory=dict)
 
     # -- loading -----------------------------------------------------------------------------
@@ -320,6 +323,10 @@ class Market:
             work.connection.execute(
                 update(Auction).where(Auction.id == auction_id).values(status="closed")
             )
+            outcome = engine.result()
+            if engine.timeline.final and outcome is not None:
+                for settle in self.on_settle:
+                    settle(work, auction_id, live.owner_name, outcome)
         change = {"seq": seq, "caused": [out.kind for out in outputs]}
         work.after_commit.append(lambda: self._changed(auction_id, change))
         return {

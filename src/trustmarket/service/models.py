@@ -20,6 +20,7 @@ __all__ = [
     "BidBody",
     "DecommitBody",
     "DeployAgentBody",
+    "FeedbackBody",
     "JoinBody",
     "LoginBody",
     "NewAuction",
@@ -173,3 +174,11 @@ class DeployAgentBody(Strict):
     template: str = Field(max_length=32, examples=["incrementor"])
     auction_id: str | None = Field(default=None, max_length=128)
     params: dict[str, Any] = Field(default_factory=dict)
+
+
+class FeedbackBody(Strict):
+    """A rating of the other side of a settled transaction."""
+
+    transaction_id: str = Field(max_length=200)
+    rating: Literal[-1, 0, 1]
+    attributes: list[float] | None = Field(default=None, min_length=1, max_length=16)

@@ -20,9 +20,11 @@ __all__ = [
     "Auction",
     "AuctionEvent",
     "Base",
+    "FeedbackRow",
     "LedgerEntry",
     "LedgerNode",
     "ServiceIdentity",
+    "TransactionRow",
 ]
 
 #: The roles of SPEC section 9.
@@ -147,3 +149,34 @@ class AgentActivity(Base):
     time: Mapped[int] = mapped_column(BigInteger)
     kind: Mapped[str] = mapped_column(String(32))
     detail_json: Mapped[str] = mapped_column(Text)
+
+
+class TransactionRow(Base):
+    """A settled trade of a closed auction: an award (the winner buys from the auction's
+    owner) or a matched trade of a double auction; value in minor units."""
+
+    __tablename__ = "transactions"
+
+    id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    auction_id: Mapped[str] = mapped_column(String(64))
+    buyer: Mapped[str] = mapped_column(String(64))
+    seller: Mapped[str] = mapped_column(String(64))
+    value: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    time: Mapped[int] = mapped_column(BigInteger)
+
+
+class FeedbackRow(Base):
+    """One side's feedback on a transaction (one per side)."""
+
+    __tablename__ = "feedback"
+
+    transaction_id: Mapped[str] = mapped_column(
+        ForeignKey("transactions.id", ondelete="CASCADE"), primary_key=True
+    )
+    rater: Mapped[str] = mapped_column(String(64), primary_key=True)
+    subject: Mapped[str] = mapped_column(String(64))
+    rating: Mapped[int] = mapped_column(Integer)
+    attributes_json: Mapped[str | None] = mapped_column(Text, nullable=True)
+    value: Mapped[int] = mapped_column(BigInteger)
+    time: Mapped[int] = mapped_column(BigInteger)

@@ -28,6 +28,7 @@ from trustmarket.service.ledger import ServiceLog
 from trustmarket.service.market import Market
 from trustmarket.service.migrate import migrate
 from trustmarket.service.principal import Principal
+from trustmarket.service.reputation import Reputation
 from trustmarket.service.schema import Account, ApiToken
 from trustmarket.service.settings import Settings
 from trustmarket.service.streams import Broadcaster
@@ -65,6 +66,8 @@ class Service:
         self.agents = Agents(self.market, self.log, self.writer)
         self.agents.webhooks = Webhooks(self.agents.record_delivery, backoff=webhook_backoff)
         self.market.on_change.append(self.agents.changed)
+        self.reputation = Reputation(self.log)
+        self.market.on_settle.append(self.reputation.settle)
         self._tokens: OrderedDict[bytes, Principal] = OrderedDict()
         self._tokens_lock = threading.Lock()
         self._stop = threading.Event()
@@ -77,6 +80,7 @@ class Service:
         self.writer.start()
         loaded = self.writer.call(self.market.load_open)
         agents = self.writer.call(self.agents.load)
+        self.writer.call(self.reputation.load)
         assert self.agents.webhooks is not None
         self.agents.webhooks.start()
         _log.info("service started: %d open auctions replayed, %d agents", loaded, agents)
