@@ -24,6 +24,7 @@ from trustmarket.service.routes import (
     accounts,
     agents,
     auctions,
+    exchanges,
     health,
     ledger,
     reputation,
@@ -151,6 +152,7 @@ def create_app(
         auctions.router,
         agents.router,
         reputation.router,
+        exchanges.router,
         ledger.router,
         tools.router,
     ):

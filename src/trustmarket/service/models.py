@@ -20,10 +20,12 @@ __all__ = [
     "BidBody",
     "DecommitBody",
     "DeployAgentBody",
+    "ExchangeActionBody",
     "FeedbackBody",
     "JoinBody",
     "LoginBody",
     "NewAuction",
+    "NewExchangeBody",
     "OrderBody",
     "RegisterBody",
     "RetractBody",
@@ -182,3 +184,24 @@ class FeedbackBody(Strict):
     transaction_id: str = Field(max_length=200)
     rating: Literal[-1, 0, 1]
     attributes: list[float] | None = Field(default=None, min_length=1, max_length=16)
+
+
+class NewExchangeBody(Strict):
+    """A safe exchange to propose: the counterparty, the caller's role, the problem (the
+    safe-exchange JSON format, see docs/safe-exchange.md) and a plan, or the objective and
+    safety for the service to plan one."""
+
+    counterparty: str = Field(max_length=64)
+    role: Literal["seller", "buyer"]
+    problem: dict[str, Any]
+    plan: dict[str, Any] | None = None
+    objective: Literal["steps", "deliveries", "payments", "deliveries+payments"] = "steps"
+    safety: Literal["sequential", "either-order"] = "sequential"
+
+
+class ExchangeActionBody(Strict):
+    """The next action of the plan, as its party confirms it."""
+
+    action: Literal["deliver", "pay"]
+    deliver: dict[str, Annotated[int, Field(ge=0, le=10**9)]] | None = None
+    pay: Amount | None = None

@@ -20,6 +20,8 @@ __all__ = [
     "Auction",
     "AuctionEvent",
     "Base",
+    "ExchangeAction",
+    "ExchangeRow",
     "FeedbackRow",
     "LedgerEntry",
     "LedgerNode",
@@ -179,4 +181,38 @@ class FeedbackRow(Base):
     rating: Mapped[int] = mapped_column(Integer)
     attributes_json: Mapped[str | None] = mapped_column(Text, nullable=True)
     value: Mapped[int] = mapped_column(BigInteger)
+    time: Mapped[int] = mapped_column(BigInteger)
+
+
+class ExchangeRow(Base):
+    """A safe exchange between a seller and a buyer: the problem and the agreed plan (JSON in
+    the safe-exchange format), how many actions are done, and its status (proposed, active,
+    done, abandoned)."""
+
+    __tablename__ = "exchanges"
+
+    id: Mapped[str] = mapped_column(String(26), primary_key=True)
+    seller: Mapped[str] = mapped_column(String(64))
+    buyer: Mapped[str] = mapped_column(String(64))
+    proposer: Mapped[str] = mapped_column(String(64))
+    problem_json: Mapped[str] = mapped_column(Text)
+    plan_json: Mapped[str] = mapped_column(Text)
+    safety: Mapped[str] = mapped_column(String(32))
+    done: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[int] = mapped_column(BigInteger)
+
+
+class ExchangeAction(Base):
+    """One confirmed action of an exchange (a delivery or a payment, or accept/abandon)."""
+
+    __tablename__ = "exchange_actions"
+
+    exchange_id: Mapped[str] = mapped_column(
+        ForeignKey("exchanges.id", ondelete="CASCADE"), primary_key=True
+    )
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(16))
+    detail_json: Mapped[str] = mapped_column(Text)
     time: Mapped[int] = mapped_column(BigInteger)

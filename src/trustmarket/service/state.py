@@ -24,6 +24,7 @@ from trustmarket.core.errors import NotAuthenticated
 from trustmarket.service import accounts
 from trustmarket.service.agents import Agents, Webhooks
 from trustmarket.service.database import open_engine
+from trustmarket.service.exchanges import Exchanges
 from trustmarket.service.ledger import ServiceLog
 from trustmarket.service.market import Market
 from trustmarket.service.migrate import migrate
@@ -68,6 +69,7 @@ class Service:
         self.market.on_change.append(self.agents.changed)
         self.reputation = Reputation(self.log)
         self.market.on_settle.append(self.reputation.settle)
+        self.exchanges = Exchanges(self.log)
         self._tokens: OrderedDict[bytes, Principal] = OrderedDict()
         self._tokens_lock = threading.Lock()
         self._stop = threading.Event()

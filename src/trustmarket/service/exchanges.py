@@ -1,0 +1,347 @@
+"""Safe exchange plans executed step by step between two accounts (eExchangeHouse, eMediator
+section 4; SPEC sections 5 and 9).
+
+One party proposes an exchange: the problem (in the safe-exchange JSON format of
+:mod:`trustmarket.analysis.safe_exchange.json_format`) and a plan, given or planned by the
+service. The service refuses a plan that is not safe, naming its first unsafe state. The other
+party accepts; then the plan's actions are confirmed one at a time by the party who acts (the
+seller confirms each delivery, the buyer each payment), in the plan's order. A confirmation that
+leaves the plan (the wrong party, the wrong action, another chunk or amount) is refused and
+changes nothing. Either party may abandon the exchange at any time: the plan's safety means each
+prefers to go on at every step, not that anyone is forced to. Every action is on the log.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import insert, or_, select, update
+
+from trustmarket.analysis.safe_exchange import (
+    ExchangeProblem,
+    Order,
+    Plan,
+    Safety,
+    check_to_json,
+    plan_from_json,
+    plan_to_json,
+    problem_from_json,
+    result_to_json,
+)
+from trustmarket.analysis.safe_exchange.amounts import parse_amount
+from trustmarket.core.errors import (
+    InvalidExchange,
+    NotPermitted,
+    RejectedEvent,
+    UnknownResource,
+)
+from trustmarket.core.ids import ulid_from_bytes
+from trustmarket.service.ledger import ServiceLog
+from trustmarket.service.principal import Principal
+from trustmarket.service.schema import Account, ExchangeAction, ExchangeRow
+from trustmarket.service.writer import Work
+
+__all__ = ["Exchanges", "PlanStepRefused", "plan_actions"]
+
+
+class PlanStepRefused(RejectedEvent):
+    """A confirmed action is not the plan's next one (or the exchange is not running)."""
+
+    code = "not_the_plan"
+
+
+def plan_actions(plan: Plan) -> list[tuple[str, tuple[int, ...] | int]]:
+    """The plan as a sequence of single actions: ``("deliver", chunk)`` and ``("pay", minor)``
+    in the plan's order within each step."""
+    actions: list[tuple[str, tuple[int, ...] | int]] = []
+    for step in plan.steps:
+        halves: list[tuple[str, tuple[int, ...] | int]] = []
+        if step.delivers:
+            halves.append(("deliver", step.deliver))
+        if step.pays:
+            halves.append(("pay", step.pay))
+        if plan.order is Order.PAY_FIRST:
+            halves.reverse()
+        actions.extend(halves)
+    return actions
+
+
+@dataclass
+class Exchanges:
+    """The exchanges of the service; every method runs on the writer thread."""
+
+    log: ServiceLog
+
+    @staticmethod
+    def _load(work: Work, exchange_id: str) -> tuple[Any, ExchangeProblem, Plan]:
+        row = work.connection.execute(
+            select(ExchangeRow).where(ExchangeRow.id == exchange_id)
+        ).one_or_none()
+        if row is None:
+            raise UnknownResource(f"there is no exchange {exchange_id!r}")
+        problem = problem_from_json(json.loads(row.problem_json))
+        plan = plan_from_json(json.loads(row.plan_json), problem)
+        return row, problem, plan
+
+    def propose(
+        self,
+        work: Work,
+        who: Principal,
+        counterparty: str,
+        role: str,
+        problem_doc: dict[str, Any],
+        plan_doc: dict[str, Any] | None,
+        objective: str,
+        safety: str,
+    ) -> dict[str, Any]:
+        """Propose an exchange to ``counterparty`` with the caller as ``role`` (seller or
+        buyer); without a plan the service plans one for ``objective`` and ``safety``."""
+        who.require("participant", "exchange goods")
+        if role not in ("seller", "buyer"):
+            raise InvalidExchange(f"role must be 'seller' or 'buyer', got {role!r}")
+        if counterparty == who.name:
+            raise InvalidExchange("an exchange needs two different accounts")
+        known = work.connection.scalar(select(Account.id).where(Account.name == counterparty))
+        if known is None:
+            raise UnknownResource(f"there is no account {counterparty!r}")
+        problem = problem_from_json(problem_doc)
+        chosen = Safety.coerce(safety)
+        if plan_doc is None:
+            result = problem.plan(objective, chosen)
+            if result.plan is None:
+                out = result_to_json(result, problem)
+                raise InvalidExchange(f"no safe plan exists: {out.get('reason')}")
+            plan = result.plan
+        else:
+            plan = plan_from_json(plan_doc, problem)
+        verdict = problem.check(plan, chosen)
+        if not verdict.safe:
+            unsafe = check_to_json(verdict, problem)["first_unsafe"]
+            raise InvalidExchange(
+                f"the plan is not safe: at step {unsafe['step']} ({unsafe['moment']}) with "
+                f"{unsafe['delivered']} delivered and {unsafe['paid']} paid, "
+                f"{unsafe['defector']} would rather stop"
+            )
+        exchange_id = ulid_from_bytes(work.now * 1000, os.urandom(10))
+        seller, buyer = (who.name, counterparty) if role == "seller" else (counterparty, who.name)
+        work.connection.execute(
+            insert(ExchangeRow),
+            {
+                "id": exchange_id,
+                "seller": seller,
+                "buyer": buyer,
+                "proposer": who.name,
+                "problem_json": json.dumps(problem_doc, sort_keys=True),
+                "plan_json": json.dumps(plan_to_json(plan, problem), sort_keys=True),
+                "safety": chosen.value,
+                "done": 0,
+                "status": "proposed",
+                "created_at": work.now,
+            },
+        )
+        self.log.append(
+            work,
+            {
+                "type": "exchange_proposed",
+                "exchange_id": exchange_id,
+                "seller": seller,
+                "buyer": buyer,
+                "plan": plan_to_json(plan, problem),
+            },
+        )
+        return self.describe(work, who, exchange_id)
+
+    def describe(self, work: Work, who: Principal, exchange_id: str) -> dict[str, Any]:
+        """The exchange as its parties see it: the plan, what is done, what comes next."""
+        row, problem, plan = self._load(work, exchange_id)
+        if who.name not in (row.seller, row.buyer) and not who.has("admin"):
+            raise NotPermitted("an exchange is seen by its two parties only")
+        actions = plan_actions(plan)
+        upcoming = None
+        if row.status == "active" and row.done < len(actions):
+            kind, what = actions[row.done]
+            upcoming = self._action_json(kind, what, problem, row)
+        history = work.connection.execute(
+            select(
+                ExchangeAction.seq,
+                ExchangeAction.actor,
+                ExchangeAction.action,
+                ExchangeAction.detail_json,
+                ExchangeAction.time,
+            )
+            .where(ExchangeAction.exchange_id == exchange_id)
+            .order_by(ExchangeAction.seq)
+        ).all()
+        return {
+            "exchange_id": exchange_id,
+            "seller": row.seller,
+            "buyer": row.buyer,
+            "proposer": row.proposer,
+            "status": row.status,
+            "safety": row.safety,
+            "currency": problem.currency,
+            "plan": json.loads(row.plan_json),
+            "actions": len(actions),
+            "done": row.done,
+            "next": upcoming,
+            "history": [
+                {
+                    "seq": h.seq,
+                    "actor": h.actor,
+                    "action": h.action,
+                    "detail": json.loads(h.detail_json),
+                    "time": h.time,
+                }
+                for h in history
+            ],
+        }
+
+    @staticmethod
+    def _action_json(
+        kind: str, what: tuple[int, ...] | int, problem: ExchangeProblem, row: Any
+    ) -> dict[str, Any]:
+        if kind == "deliver":
+            assert isinstance(what, tuple)
+            chunk = {n: k for n, k in zip(problem.items, what, strict=True) if k}
+            return {"action": "deliver", "by": row.seller, "deliver": chunk}
+        assert isinstance(what, int)
+        return {"action": "pay", "by": row.buyer, "pay": problem.format(what)}
+
+    def listing(self, work: Work, who: Principal) -> list[dict[str, Any]]:
+        """The caller's exchanges, newest first."""
+        rows = work.connection.execute(
+            select(
+                ExchangeRow.id,
+                ExchangeRow.seller,
+                ExchangeRow.buyer,
+                ExchangeRow.status,
+                ExchangeRow.done,
+            )
+            .where(or_(ExchangeRow.seller == who.name, ExchangeRow.buyer == who.name))
+            .order_by(ExchangeRow.created_at.desc(), ExchangeRow.id)
+        ).all()
+        return [
+            {
+                "exchange_id": r.id,
+                "seller": r.seller,
+                "buyer": r.buyer,
+                "status": r.status,
+                "done": r.done,
+            }
+            for r in rows
+        ]
+
+    def _record(self, work: Work, row: Any, who: Principal, action: str, detail: Any) -> None:
+        seq = 1 + int(
+            work.connection.scalar(
+                select(ExchangeAction.seq)
+                .where(ExchangeAction.exchange_id == row.id)
+                .order_by(ExchangeAction.seq.desc())
+                .limit(1)
+            )
+            or 0
+        )
+        work.connection.execute(
+            insert(ExchangeAction),
+            {
+                "exchange_id": row.id,
+                "seq": seq,
+                "actor": who.name,
+                "action": action,
+                "detail_json": json.dumps(detail, sort_keys=True),
+                "time": work.now,
+            },
+        )
+        self.log.append(
+            work,
+            {
+                "type": "exchange_action",
+                "exchange_id": row.id,
+                "seq": seq,
+                "actor": who.name,
+                "action": action,
+                "detail": detail,
+            },
+        )
+
+    def accept(self, work: Work, who: Principal, exchange_id: str) -> dict[str, Any]:
+        """The counterparty agrees to the proposed plan; execution starts."""
+        row, _problem, _plan = self._load(work, exchange_id)
+        other = row.buyer if row.proposer == row.seller else row.seller
+        if who.name != other:
+            raise NotPermitted(f"only {other}, the counterparty, may accept this exchange")
+        if row.status != "proposed":
+            raise PlanStepRefused(f"the exchange is {row.status}; only a proposed one is accepted")
+        work.connection.execute(
+            update(ExchangeRow).where(ExchangeRow.id == exchange_id).values(status="active")
+        )
+        self._record(work, row, who, "accept", {})
+        return self.describe(work, who, exchange_id)
+
+    def abandon(self, work: Work, who: Principal, exchange_id: str) -> dict[str, Any]:
+        """Either party walks away (nothing more is delivered or paid)."""
+        row, _problem, _plan = self._load(work, exchange_id)
+        if who.name not in (row.seller, row.buyer):
+            raise NotPermitted("only the exchange's two parties may abandon it")
+        if row.status not in ("proposed", "active"):
+            raise PlanStepRefused(f"the exchange is already {row.status}")
+        work.connection.execute(
+            update(ExchangeRow).where(ExchangeRow.id == exchange_id).values(status="abandoned")
+        )
+        self._record(work, row, who, "abandon", {"after": row.done})
+        return self.describe(work, who, exchange_id)
+
+    def confirm(
+        self,
+        work: Work,
+        who: Principal,
+        exchange_id: str,
+        action: str,
+        deliver: dict[str, int] | None,
+        pay: str | None,
+    ) -> dict[str, Any]:
+        """The acting party confirms the plan's next action; anything else is refused."""
+        row, problem, plan = self._load(work, exchange_id)
+        if who.name not in (row.seller, row.buyer):
+            raise NotPermitted("only the exchange's two parties may act in it")
+        if row.status != "active":
+            raise PlanStepRefused(
+                f"the exchange is {row.status}; actions are confirmed while it is active"
+            )
+        actions = plan_actions(plan)
+        kind, what = actions[row.done]
+        expected = self._action_json(kind, what, problem, row)
+        if who.name != expected["by"]:
+            raise PlanStepRefused(
+                f"the plan's next action is {kind} by {expected['by']}, not an action of {who.name}"
+            )
+        if action != kind:
+            raise PlanStepRefused(f"the plan's next action is {kind}, not {action}")
+        given: dict[str, Any]
+        if kind == "deliver":
+            given = {"deliver": {k: v for k, v in (deliver or {}).items() if v}}
+            if given["deliver"] != expected["deliver"]:
+                raise PlanStepRefused(
+                    f"the plan's next delivery is {expected['deliver']}, not {given['deliver']}"
+                )
+        else:
+            if pay is None:
+                raise PlanStepRefused(f"the plan's next payment is {expected['pay']}: give pay")
+            paid = parse_amount(pay, problem.currency, "pay")
+            given = {"pay": problem.format(paid)}
+            if paid != what:
+                raise PlanStepRefused(
+                    f"the plan's next payment is {expected['pay']}, not {given['pay']}"
+                )
+        done = row.done + 1
+        status = "done" if done == len(actions) else "active"
+        work.connection.execute(
+            update(ExchangeRow)
+            .where(ExchangeRow.id == exchange_id)
+            .values(done=done, status=status)
+        )
+        self._record(work, row, who, kind, given)
+        return self.describe(work, who, exchange_id)

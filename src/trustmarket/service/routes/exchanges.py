@@ -1,0 +1,73 @@
+"""Safe exchanges between two accounts over HTTP (SPEC sections 5 and 9)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request, status
+
+from trustmarket.service.deps import Caller, service_of
+from trustmarket.service.models import ExchangeActionBody, NewExchangeBody
+
+router = APIRouter(prefix="/api/exchanges", tags=["exchanges"])
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, summary="Propose a safe exchange")
+async def propose(body: NewExchangeBody, caller: Caller, request: Request) -> dict[str, Any]:
+    """Propose an exchange (the problem in the safe-exchange format, a plan or an objective);
+    an unsafe plan is refused with its first unsafe state."""
+    service = service_of(request)
+    return await service.run(
+        lambda work: service.exchanges.propose(
+            work,
+            caller,
+            body.counterparty,
+            body.role,
+            body.problem,
+            body.plan,
+            body.objective,
+            body.safety,
+        )
+    )
+
+
+@router.get("", summary="Your exchanges")
+async def listing(caller: Caller, request: Request) -> list[dict[str, Any]]:
+    """The exchanges you are a party to."""
+    service = service_of(request)
+    return await service.run(lambda work: service.exchanges.listing(work, caller))
+
+
+@router.get("/{exchange_id}", summary="An exchange")
+async def show(exchange_id: str, caller: Caller, request: Request) -> dict[str, Any]:
+    """The plan, the actions done and the next one (who must do what)."""
+    service = service_of(request)
+    return await service.run(lambda work: service.exchanges.describe(work, caller, exchange_id))
+
+
+@router.post("/{exchange_id}/accept", summary="Accept a proposed exchange")
+async def accept(exchange_id: str, caller: Caller, request: Request) -> dict[str, Any]:
+    """The counterparty agrees to the plan; execution starts."""
+    service = service_of(request)
+    return await service.run(lambda work: service.exchanges.accept(work, caller, exchange_id))
+
+
+@router.post("/{exchange_id}/actions", summary="Confirm the plan's next action")
+async def act(
+    exchange_id: str, body: ExchangeActionBody, caller: Caller, request: Request
+) -> dict[str, Any]:
+    """The party who acts confirms the next delivery (seller) or payment (buyer); an action
+    that leaves the plan is refused (409 ``not_the_plan``)."""
+    service = service_of(request)
+    return await service.run(
+        lambda work: service.exchanges.confirm(
+            work, caller, exchange_id, body.action, body.deliver, body.pay
+        )
+    )
+
+
+@router.post("/{exchange_id}/abandon", summary="Abandon an exchange")
+async def abandon(exchange_id: str, caller: Caller, request: Request) -> dict[str, Any]:
+    """Either party stops the exchange; nothing more is delivered or paid."""
+    service = service_of(request)
+    return await service.run(lambda work: service.exchanges.abandon(work, caller, exchange_id))
