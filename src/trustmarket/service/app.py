@@ -28,6 +28,7 @@ from trustmarket.service.routes import (
     health,
     ledger,
     reputation,
+    sharing,
     tools,
 )
 from trustmarket.service.settings import Settings, load_settings
@@ -153,6 +154,7 @@ def create_app(
         agents.router,
         reputation.router,
         exchanges.router,
+        sharing.router,
         ledger.router,
         tools.router,
     ):

@@ -22,15 +22,19 @@ __all__ = [
     "DeployAgentBody",
     "ExchangeActionBody",
     "FeedbackBody",
+    "IncidentBody",
     "JoinBody",
+    "JoinSharingBody",
     "LoginBody",
     "NewAuction",
     "NewExchangeBody",
     "OrderBody",
     "RegisterBody",
     "RetractBody",
+    "ReviewBody",
     "RolesBody",
     "SettingBody",
+    "SubmitIndicatorBody",
     "TokenBody",
     "UnitsBidBody",
     "UnitsOfferBody",
@@ -205,3 +209,30 @@ class ExchangeActionBody(Strict):
     action: Literal["deliver", "pay"]
     deliver: dict[str, Annotated[int, Field(ge=0, le=10**9)]] | None = None
     pay: Amount | None = None
+
+
+class JoinSharingBody(Strict):
+    """A company's tier in the sharing exchange."""
+
+    tier: Literal["critical-infrastructure", "core-business", "small-business"]
+
+
+class IncidentBody(Strict):
+    """An incident's category (an indicator's first indicator_type)."""
+
+    category: str = Field(max_length=128)
+
+
+class SubmitIndicatorBody(Strict):
+    """The properties of a STIX 2.1 Indicator (id, created and modified are set by the
+    service)."""
+
+    indicator: dict[str, Any]
+
+
+class ReviewBody(Strict):
+    """A panel member's vote."""
+
+    valid: bool
+    severity: Literal["low", "medium", "high", "critical"]
+    scope: Literal["specific", "root"]

@@ -26,6 +26,7 @@ __all__ = [
     "LedgerEntry",
     "LedgerNode",
     "ServiceIdentity",
+    "SharingEvent",
     "TransactionRow",
 ]
 
@@ -215,4 +216,17 @@ class ExchangeAction(Base):
     actor: Mapped[str] = mapped_column(String(64))
     action: Mapped[str] = mapped_column(String(16))
     detail_json: Mapped[str] = mapped_column(Text)
+    time: Mapped[int] = mapped_column(BigInteger)
+
+
+class SharingEvent(Base):
+    """One accepted request to the sharing exchange (join, incident, submission, review); the
+    exchange's state is their replay, like an auction's."""
+
+    __tablename__ = "sharing_events"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    kind: Mapped[str] = mapped_column(String(16))
+    account: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    payload_json: Mapped[str] = mapped_column(Text)
     time: Mapped[int] = mapped_column(BigInteger)

@@ -32,6 +32,7 @@ from trustmarket.service.principal import Principal
 from trustmarket.service.reputation import Reputation
 from trustmarket.service.schema import Account, ApiToken
 from trustmarket.service.settings import Settings
+from trustmarket.service.sharing import Sharing
 from trustmarket.service.streams import Broadcaster
 from trustmarket.service.writer import Work, Writer
 
@@ -70,6 +71,7 @@ class Service:
         self.reputation = Reputation(self.log)
         self.market.on_settle.append(self.reputation.settle)
         self.exchanges = Exchanges(self.log)
+        self.sharing = Sharing(self.log)
         self._tokens: OrderedDict[bytes, Principal] = OrderedDict()
         self._tokens_lock = threading.Lock()
         self._stop = threading.Event()
