@@ -34,6 +34,11 @@ from trustmarket.auctions import (
     VickreyAuction,
     engine_from_json,
 )
+from trustmarket.auctions.combinatorial_auction import (
+    CombinatorialAuction,
+    CombinatorialConfig,
+    GoodSpec,
+)
 from trustmarket.auctions.engine import AuctionEngine
 from trustmarket.core.errors import (
     CurrencyError,
@@ -60,6 +65,7 @@ from trustmarket.core.events import (
     InputEvent,
     Order,
     OutputEvent,
+    PackageBid,
     Register,
     Registered,
     Retract,
@@ -111,6 +117,18 @@ def make_dutch(rules: Rules) -> AuctionEngine[Any, Any]:
         tick_seconds=15,
     )
     return DutchAuction(config, rules)
+
+
+def make_combinatorial(rules: Rules) -> AuctionEngine[Any, Any]:
+    config = CombinatorialConfig(
+        auction_id="combo",
+        currency="EUR",
+        start=10,
+        end=400,
+        participants=("ann", "bo"),
+        goods=(GoodSpec("x"), GoodSpec("y")),
+    )
+    return CombinatorialAuction(config, rules)
 
 
 def _sealed(cls: type[Any]) -> Callable[[Rules], AuctionEngine[Any, Any]]:
@@ -173,6 +191,7 @@ MECHANISMS: dict[str, tuple[Callable[[Rules], AuctionEngine[Any, Any]], list[Rul
     "dutch": (make_dutch, [Rules(), Rules(**DECOMMIT)]),  # type: ignore[arg-type]
     "first_price_sealed": (_sealed(FirstPriceSealed), SEALED_RULES),
     "vickrey": (_sealed(VickreyAuction), SEALED_RULES),
+    "combinatorial": (make_combinatorial, SEALED_RULES),
 }
 NAMES = list(MECHANISMS)
 
@@ -186,6 +205,8 @@ def a_bid(name: str, event_id: str, time: int, bidder: str, amount: str = "30.00
     """The mechanism's way to bid: a price bid, or a Dutch acceptance."""
     if name == "dutch":
         return Accept(id=event_id, time=time, bidder=bidder)
+    if name == "combinatorial":
+        return PackageBid(id=event_id, time=time, bidder=bidder, bid=f"({{x, y}}, {amount})")
     return Bid(id=event_id, time=time, bidder=bidder, amount=eur(amount))
 
 
@@ -434,7 +455,13 @@ def test_bad_amount_in_json_event(data: Any, error: type[Exception]) -> None:
 # JSON round trips
 # --------------------------------------------------------------------------------------------
 #: A rule set with retraction and decommitment allowed, per mechanism.
-SCRIPT_RULES = {"english": 2, "dutch": 1, "first_price_sealed": 1, "vickrey": 1}
+SCRIPT_RULES = {
+    "english": 2,
+    "dutch": 1,
+    "first_price_sealed": 1,
+    "vickrey": 1,
+    "combinatorial": 1,
+}
 
 
 def _scripted(name: str) -> tuple[AuctionEngine[Any, Any], list[InputEvent], list[OutputEvent]]:
@@ -445,9 +472,9 @@ def _scripted(name: str) -> tuple[AuctionEngine[Any, Any], list[InputEvent], lis
     ]
     if name != "dutch":
         events += [
-            Bid(id="b2", time=25, bidder="bo", amount=eur("15.00")),
+            a_bid(name, "b2", 25, "bo", "15.00"),
             Retract(id="x1", time=26, bidder="ann", bid_id="b1"),
-            Bid(id="b3", time=30, bidder="cy", amount=eur("20.00")),
+            a_bid(name, "b3", 30, "cy", "20.00"),
             Tick(id="t1", time=400),
         ]
     outputs: list[OutputEvent] = []

@@ -207,3 +207,55 @@ def test_listing_filters(server: LiveServer) -> None:
     assert [a["auction_id"] for a in owner.auctions(mechanism="english")] == [english["auction_id"]]
     assert len(owner.auctions(status="open")) == 2
     assert owner.auctions(status="closed") == []
+
+
+def test_a_combinatorial_auction_with_text_and_table_bids(server: LiveServer) -> None:
+    owner = server.user("house", OWNER)
+    x, y, z = server.user("xena"), server.user("yuri"), server.user("zoe")
+    made = owner.create_auction(
+        "combinatorial",
+        "EUR",
+        duration=2,
+        config={"goods": [{"name": "a"}, {"name": "b"}, {"name": "c"}]},
+    )
+    assert made["advice"]["pricing"] == "clarke_groves"
+    auction = made["auction_id"]
+    for person in (x, y, z):
+        person.join(auction)
+    x.package_bid(auction, "({a, b}, 9.00) XOR ({c}, 4.00)")
+    y.package_bid(auction, tables=[[{"bundle": ["a"], "price": "5.00"}]])
+    z.package_bid(
+        auction,
+        tables=[[{"bundle": {"b": 1}, "price": "5.00"}, {"bundle": {"c": 1}, "price": "3.00"}]],
+    )
+    assert "9.00" not in str(y.auction(auction))  # sealed until clearing
+    owner.join(auction)
+    with pytest.raises(ApiError) as unknown_good:
+        owner.package_bid(auction, "({q}, 1.00)")
+    assert unknown_good.value.status == 409 and "unknown good" in unknown_good.value.message
+    closed = _wait_closed(owner, auction)
+    assert _payments(closed) == {"xena": 0, "yuri": 300, "zoe": 0}  # Clarke-Groves
+    assert "yuri wins {a}" in closed["result"]["notes"]
+
+
+def test_the_advisor_refuses_or_bids_with_clarke_groves(server: LiveServer) -> None:
+    owner = server.user("house", OWNER)
+    with pytest.raises(ApiError) as refused:
+        owner.create_auction(
+            "combinatorial",
+            "EUR",
+            duration=60,
+            config={"goods": [{"name": "a"}], "language": "or", "pricing": "clarke_groves"},
+        )
+    assert refused.value.status == 422 and "fully expressive" in refused.value.message
+    first_price = owner.create_auction(
+        "combinatorial",
+        "EUR",
+        duration=60,
+        config={"goods": [{"name": "a"}], "language": "or", "pricing": "first_price"},
+    )
+    assert first_price["advice"] == {
+        **first_price["advice"],
+        "bid_type": "or",
+        "pricing": "first_price",
+    }

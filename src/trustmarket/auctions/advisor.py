@@ -167,9 +167,9 @@ _entry(
             True,
         ),
     ],
-    [],
+    ["combinatorial"],
     [Refusal("or", "clarke_groves", _OR_NOT_EXPRESSIVE)],
-    ["combinatorial winner determination lives in trustmarket.combinatorial"],
+    ["winner determination and Clarke-Groves prices: trustmarket.combinatorial"],
 )
 _entry(
     "single",
@@ -182,9 +182,9 @@ _entry(
         Choice("first_price", "each winner pays her accepted bids", False),
         Choice("clarke_groves", "generalised Vickrey (VCG): truthful bidding is dominant", True),
     ],
-    [],
+    ["combinatorial"],
     [Refusal("or", None, "OR bids with unit counts are not fully expressive")],
-    ["combinatorial winner determination lives in trustmarket.combinatorial"],
+    ["winner determination and Clarke-Groves prices: trustmarket.combinatorial"],
 )
 _entry(
     "double",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from trustmarket.auctions.combinatorial_auction import CombinatorialAuction
 from trustmarket.auctions.double import DoubleAuction, MultiUnitDoubleAuction
 from trustmarket.auctions.dutch import DutchAuction
 from trustmarket.auctions.engine import AuctionEngine
@@ -26,6 +27,7 @@ MECHANISMS: dict[str, type[AuctionEngine[Any, Any]]] = {
         MultiUnitAuction,
         DoubleAuction,
         MultiUnitDoubleAuction,
+        CombinatorialAuction,
     )
 }
 

@@ -11,6 +11,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from trustmarket.auctions.combinatorial_auction import (
+    CombinatorialAuction,
+    CombinatorialConfig,
+    GoodSpec,
+)
 from trustmarket.auctions.double import DoubleAuction, DoubleConfig, MultiUnitDoubleAuction
 from trustmarket.auctions.dutch import DutchAuction, DutchConfig
 from trustmarket.auctions.engine import AuctionEngine, SoftClose
@@ -19,7 +24,16 @@ from trustmarket.auctions.multi_unit import MultiUnitAuction, MultiUnitConfig, M
 from trustmarket.auctions.rules import RevealDuring, Rules
 from trustmarket.auctions.scenario import RunReport
 from trustmarket.auctions.sealed import FirstPriceSealed, SealedConfig, VickreyAuction
-from trustmarket.core.events import Accept, Bid, Order, Side, Tick, UnitsBid, UnitsOffer
+from trustmarket.core.events import (
+    Accept,
+    Bid,
+    Order,
+    PackageBid,
+    Side,
+    Tick,
+    UnitsBid,
+    UnitsOffer,
+)
 from trustmarket.core.money import Money
 from trustmarket.core.randomness import make_rng
 
@@ -226,6 +240,39 @@ def double(buyers: dict[str, int], sellers: dict[str, int], units: bool) -> Demo
     )
 
 
+def combinatorial(values: dict[str, int]) -> DemoSection:
+    goods = ("chair", "table", "lamp")
+    config = CombinatorialConfig(
+        auction_id="furniture",
+        currency=CURRENCY,
+        end=300,
+        participants=BIDDERS,
+        goods=tuple(GoodSpec(g) for g in goods),
+    )
+    auction = CombinatorialAuction(config, Rules(reveal_during=RevealDuring.NONE))
+    feed = _Feed(auction)
+    rows = []
+    for i, (name, value) in enumerate(values.items()):
+        # Each wants a pair of goods (a set worth more than its parts) or else one good.
+        pair = (goods[i % 3], goods[(i + 1) % 3])
+        single = goods[(i + 2) % 3]
+        text = (
+            f"({{{pair[0]}, {pair[1]}}}, {eur(value).decimal()}) XOR "
+            f"({{{single}}}, {eur(value * 2 // 5).decimal()})"
+        )
+        feed(PackageBid, time=i + 1, bidder=name, bid=text)
+        rows.append((name, text))
+    feed(Tick, time=300)
+    return DemoSection(
+        "Combinatorial auction, Clarke-Groves prices",
+        "XOR bids on bundles; the allocation maximises the accepted value (exact winner "
+        "determination) and each winner pays the harm she does to the others.",
+        ("bidder", "bid (XOR of bundles)"),
+        rows,
+        _summary(auction, feed.count),
+    )
+
+
 def build_demo(seed: int = 7) -> list[DemoSection]:
     """Run every auction type of the house on one seeded market."""
     rng = make_rng(seed)
@@ -247,4 +294,5 @@ def build_demo(seed: int = 7) -> list[DemoSection]:
         *(multi_unit(values, p) for p in MultiUnitPricing),
         double(buyers, costs, units=False),
         double(buyers, costs, units=True),
+        combinatorial(values),
     ]

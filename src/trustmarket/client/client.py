@@ -172,6 +172,16 @@ class Client:
         body = {"side": side, "quantity": quantity, "unit_price": unit_price}
         return self.request("POST", f"/api/auctions/{auction_id}/orders", json=body)
 
+    def package_bid(
+        self,
+        auction_id: str,
+        bid: str | None = None,
+        tables: list[list[dict[str, Any]]] | None = None,
+    ) -> Any:
+        """A combinatorial bid, as text (``"({a, b}, 9.00) XOR ({c}, 4.00)"``) or tables."""
+        body: dict[str, Any] = {"bid": bid} if tables is None else {"tables": tables}
+        return self.request("POST", f"/api/auctions/{auction_id}/package-bids", json=body)
+
     def accept(self, auction_id: str) -> Any:
         return self.request("POST", f"/api/auctions/{auction_id}/accept", json={})
 

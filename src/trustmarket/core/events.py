@@ -163,6 +163,25 @@ class Order(InputEvent):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class PackageBid(InputEvent):
+    """A combinatorial bid in the text syntax of SPEC 3.4 (OR, XOR or OR-of-XORs of bundles
+    with prices), e.g. ``"[({a, b}, 9.00) XOR ({c}, 4.00)] OR [({d}, 2.00)]"``; the auction
+    checks it against its goods, language and pricing."""
+
+    kind: ClassVar[str] = "package_bid"
+    bidder: str
+    bid: str
+
+    def __post_init__(self) -> None:
+        InputEvent.__post_init__(self)
+        check_id(self.bidder, "bidder")
+        if not isinstance(self.bid, str) or not self.bid.strip():
+            raise InvalidInput("a package bid is a non-empty text in the bidding language")
+        if len(self.bid) > 100_000:
+            raise InvalidInput("a package bid is at most 100,000 characters")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Accept(InputEvent):
     """A bidder takes the current clock price of a Dutch auction."""
 
@@ -216,7 +235,18 @@ class Cancel(InputEvent):
 
 INPUT_EVENTS: dict[str, type[InputEvent]] = {
     cls.kind: cls
-    for cls in (Register, Bid, UnitsBid, Order, Accept, Retract, Decommit, Tick, Cancel)
+    for cls in (
+        Register,
+        Bid,
+        UnitsBid,
+        Order,
+        PackageBid,
+        Accept,
+        Retract,
+        Decommit,
+        Tick,
+        Cancel,
+    )
 }
 
 

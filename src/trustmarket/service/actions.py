@@ -11,13 +11,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from trustmarket.core.errors import InvalidRules, TrustmarketError
+from trustmarket.combinatorial.language import format_bid, from_tables
+from trustmarket.core.errors import InvalidBid, InvalidRules, TrustmarketError
 from trustmarket.core.events import (
     Accept,
     Bid,
     Decommit,
     InputEvent,
     Order,
+    PackageBid,
     Register,
     Retract,
     Side,
@@ -71,6 +73,18 @@ def _order(who: str, fields: dict[str, Any], currency: str, **base: Any) -> Inpu
     )
 
 
+def _package_bid(who: str, fields: dict[str, Any], currency: str, **base: Any) -> InputEvent:
+    text, tables = fields.get("bid"), fields.get("tables")
+    if (text is None) == (tables is None):
+        raise InvalidBid("a package bid gives either 'bid' (the text syntax) or 'tables'")
+    if tables is not None:
+        try:
+            text = format_bid(from_tables(tables, currency))
+        except TrustmarketError as error:
+            raise InvalidBid(f"tables: {error.message}") from None
+    return PackageBid(bidder=who, bid=str(text), **base)
+
+
 def _accept(who: str, fields: dict[str, Any], currency: str, **base: Any) -> InputEvent:
     return Accept(bidder=who, **base)
 
@@ -89,6 +103,7 @@ ACTIONS: dict[str, Callable[..., InputEvent]] = {
     "bid": _bid,
     "units_bid": _units_bid,
     "order": _order,
+    "package_bid": _package_bid,
     "accept": _accept,
     "retract": _retract,
     "decommit": _decommit,

@@ -53,6 +53,7 @@ MECHANISM_CHOICES: dict[str, tuple[str, str, str, str]] = {
     "multi_unit": ("single", "units", "xor", "clarke_groves"),
     "double": ("double", "unit", "bid_ask", "middle_price"),
     "multi_unit_double": ("double", "units", "curve", "max_volume"),
+    "combinatorial": ("single", "items", "or_of_xors", "clarke_groves"),
 }
 _MULTI_UNIT_PRICING = {"vickrey": "clarke_groves", "pay_as_bid": "pay_as_bid", "uniform": "uniform"}
 
@@ -161,6 +162,15 @@ class Market:
         if name == "multi_unit":
             configured = (spec.get("config") or {}).get("pricing", "vickrey")
             pricing = _MULTI_UNIT_PRICING.get(configured, str(configured))
+        if name == "combinatorial":
+            config = spec.get("config") or {}
+            bid_type = str(config.get("language", bid_type))
+            pricing = str(config.get("pricing", pricing))
+            goods_spec = config.get("goods")
+            if isinstance(goods_spec, list) and any(
+                isinstance(g, dict) and g.get("units", 1) != 1 for g in goods_spec
+            ):
+                goods = "items-units"
         setting_spec = spec.get("setting") or {}
         setting = Setting(
             setting_spec.get("sides", sides),

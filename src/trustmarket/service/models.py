@@ -29,6 +29,8 @@ __all__ = [
     "NewAuction",
     "NewExchangeBody",
     "OrderBody",
+    "PackageBidBody",
+    "PackageRowBody",
     "RegisterBody",
     "RetractBody",
     "ReviewBody",
@@ -236,3 +238,19 @@ class ReviewBody(Strict):
     valid: bool
     severity: Literal["low", "medium", "high", "critical"]
     scope: Literal["specific", "root"]
+
+
+class PackageRowBody(Strict):
+    """One row of a bid table: a bundle (good -> units, or a list of goods) and its price."""
+
+    bundle: dict[str, Annotated[int, Field(ge=-(10**6), le=10**6)]] | list[str]
+    price: Amount
+
+
+class PackageBidBody(_Action):
+    """A combinatorial bid: ``bid`` in the text syntax of SPEC 3.4, e.g.
+    ``"[({a, b}, 9.00) XOR ({c}, 4.00)] OR [({d}, 2.00)]"``, or ``tables``, one table per XOR
+    disjunct and a row per bundle (as in eAuctionHouse). Give one of the two."""
+
+    bid: str | None = Field(default=None, max_length=100_000)
+    tables: list[list[PackageRowBody]] | None = Field(default=None, max_length=1000)

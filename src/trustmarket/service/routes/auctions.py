@@ -21,6 +21,7 @@ from trustmarket.service.models import (
     JoinBody,
     NewAuction,
     OrderBody,
+    PackageBidBody,
     RetractBody,
     UnitsBidBody,
 )
@@ -125,6 +126,16 @@ async def order(auction_id: str, body: OrderBody, caller: Caller, request: Reque
     """A buy or sell order in a double auction."""
     service = service_of(request)
     return await _act(service, auction_id, caller, "order", body.model_dump())
+
+
+@router.post("/auctions/{auction_id}/package-bids", status_code=201, summary="Place a package bid")
+async def package_bid(
+    auction_id: str, body: PackageBidBody, caller: Caller, request: Request
+) -> JSONResponse:
+    """A combinatorial bid in OR, XOR or OR-of-XORs, as text or as tables (one per XOR
+    disjunct); checked against the auction's goods, language and pricing."""
+    service = service_of(request)
+    return await _act(service, auction_id, caller, "package_bid", body.model_dump())
 
 
 @router.post("/auctions/{auction_id}/accept", status_code=201, summary="Accept the Dutch price")
