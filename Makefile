@@ -27,7 +27,7 @@ lint: $(VENV)/.dev-installed
 	$(BIN)/mypy --strict src
 
 test: lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 bench: $(VENV)/.dev-installed
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done

@@ -93,3 +93,17 @@ def server(settings: Settings) -> Iterator[LiveServer]:
     """A running service on a free loopback port over ``settings``."""
     with live_server(settings) as running:
         yield running
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """argon2id with the smallest costs, so a test's sign-ups and logins take milliseconds,
+    not a tenth of a second each (the service's own default stays RFC 9106's second setting;
+    tests of the hash format still see argon2id)."""
+    from argon2 import PasswordHasher
+
+    from trustmarket.service import accounts
+
+    cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    monkeypatch.setattr(accounts, "_HASHER", cheap)
+    monkeypatch.setattr(accounts, "_DUMMY_HASH", cheap.hash("not a password of anyone"))
