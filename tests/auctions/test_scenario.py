@@ -80,6 +80,20 @@ EXPECTED: dict[str, dict[str, Any]] = {
         ],
         "end": None,
     },
+    # Optimum 14.00: xena {c} 4 + yuri {a} 5 + zoe {b} 5. Clarke-Groves: yuri pays
+    # V(-yuri) - (V - 5) = 12 (xena {a,b} 9 + zoe {c} 3) - 9 = 3.00; xena pays 10 - 10 = 0;
+    # zoe pays 9 - 9 = 0.
+    "combinatorial": {
+        "currency": "EUR",
+        "close_reason": "end",
+        "awards": [
+            {"bidder": "xena", "quantity": 1, "payment": "0.00", "bid_id": "e1"},
+            {"bidder": "yuri", "quantity": 1, "payment": "3.00", "bid_id": "e2"},
+            {"bidder": "zoe", "quantity": 1, "payment": "0.00", "bid_id": "e3"},
+        ],
+        "trades": [],
+        "end": 100,
+    },
 }
 
 
