@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import queue
 import threading
 import time
@@ -41,7 +40,6 @@ from trustmarket.core.errors import (
     UnknownResource,
 )
 from trustmarket.core.events import OUTPUT_EVENTS
-from trustmarket.core.ids import ulid_from_bytes
 from trustmarket.core.money import Money
 from trustmarket.service.errors import validation_message
 from trustmarket.service.ledger import ServiceLog
@@ -336,7 +334,7 @@ class Agents:
                             Money.parse(checked[name], view["currency"]).require_price(name)
                         except TrustmarketError as error:
                             raise type(error)(f"{name}: {error.message}") from None
-        agent_id = ulid_from_bytes(work.now * 1000, os.urandom(10))
+        agent_id = work.new_id()
         work.connection.execute(
             insert(Agent),
             {

@@ -14,7 +14,6 @@ prefers to go on at every step, not that anyone is forced to. Every action is on
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,7 +37,6 @@ from trustmarket.core.errors import (
     RejectedEvent,
     UnknownResource,
 )
-from trustmarket.core.ids import ulid_from_bytes
 from trustmarket.service.ledger import ServiceLog
 from trustmarket.service.principal import Principal
 from trustmarket.service.schema import Account, ExchangeAction, ExchangeRow
@@ -125,7 +123,7 @@ class Exchanges:
                 f"{unsafe['delivered']} delivered and {unsafe['paid']} paid, "
                 f"{unsafe['defector']} would rather stop"
             )
-        exchange_id = ulid_from_bytes(work.now * 1000, os.urandom(10))
+        exchange_id = work.new_id()
         seller, buyer = (who.name, counterparty) if role == "seller" else (counterparty, who.name)
         work.connection.execute(
             insert(ExchangeRow),

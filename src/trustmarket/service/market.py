@@ -14,7 +14,6 @@ soft-close windows and Dutch ticks are seconds.
 from __future__ import annotations
 
 import json
-import os
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,7 +31,6 @@ from trustmarket.auctions.scenario import parse_scenario
 from trustmarket.auctions.visibility import view
 from trustmarket.core.errors import InvalidRules, NotPermitted, UnknownResource
 from trustmarket.core.events import InputEvent, Outcome, event_to_json, input_event_from_json
-from trustmarket.core.ids import ulid_from_bytes
 from trustmarket.core.serialization import from_jsonable, to_jsonable
 from trustmarket.service.actions import build_event
 from trustmarket.service.ledger import ServiceLog, event_entry
@@ -146,9 +144,6 @@ class Market:
         """Drop an auction from memory; the next use replays it from the database."""
         self._live.pop(auction_id, None)
 
-    def _new_id(self, now: int) -> str:
-        return ulid_from_bytes(now * 1000, os.urandom(10))
-
     # -- creating ----------------------------------------------------------------------------
     def create(self, work: Work, owner: Principal, spec: dict[str, Any]) -> dict[str, Any]:
         """A new auction from a validated request (see :class:`~trustmarket.service.models.
@@ -190,7 +185,7 @@ class Market:
                 f"mechanism {name!r} takes {bid_type} bids with {pricing} pricing, "
                 f"not {chosen_bid} with {chosen_pricing}"
             )
-        auction_id = self._new_id(work.now)
+        auction_id = work.new_id()
         start = spec.get("start")
         start = work.now if start is None else start
         end = spec.get("end")
@@ -273,7 +268,7 @@ class Market:
             who.name,
             fields,
             engine.config.currency,
-            fields.get("id") or self._new_id(work.now),
+            fields.get("id") or work.new_id(),
             max(work.now, engine.timeline.last_time),
         )
         return self._apply(work, live, event, who.account_id)
@@ -285,7 +280,7 @@ class Market:
         if live.owner_id != who.account_id and not who.has("admin"):
             raise NotPermitted("only the auction's owner or an admin may close it")
         t = max(work.now, live.engine.timeline.last_time)
-        event = input_event_from_json({"type": "cancel", "id": self._new_id(t), "time": t})
+        event = input_event_from_json({"type": "cancel", "id": work.new_id(t), "time": t})
         return self._apply(work, live, event, who.account_id)
 
     def tick_due(self, work: Work) -> list[str]:
@@ -296,7 +291,7 @@ class Market:
             if due is None or due > work.now:
                 continue
             t = max(work.now, live.engine.timeline.last_time)
-            tick = input_event_from_json({"type": "tick", "id": self._new_id(t), "time": t})
+            tick = input_event_from_json({"type": "tick", "id": work.new_id(t), "time": t})
             self._apply(work, live, tick, None)
             ticked.append(auction_id)
         return ticked

@@ -16,6 +16,7 @@ other exception rolls the whole batch back: every caller in it gets the error, a
 from __future__ import annotations
 
 import logging
+import os
 import queue
 import threading
 from collections.abc import Callable
@@ -26,6 +27,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection, Engine
 
 from trustmarket.core.errors import TrustmarketError
+from trustmarket.core.ids import ulid_from_bytes
 
 __all__ = ["Work", "Writer"]
 
@@ -48,6 +50,10 @@ class Work:
     before_commit: list[Callable[[], None]] = field(default_factory=list)
     #: Rows collected for ``before_commit``, by kind.
     pending: dict[str, list[Any]] = field(default_factory=dict)
+
+    def new_id(self, now: int | None = None) -> str:
+        """A fresh ULID stamped ``now`` (default the batch's time), from the OS's randomness."""
+        return ulid_from_bytes((self.now if now is None else now) * 1000, os.urandom(10))
 
     def defer(self, kind: str, item: Any, flush: Callable[[list[Any]], None]) -> int:
         """Collect ``item`` to be written with the other ``kind`` items of the batch by
