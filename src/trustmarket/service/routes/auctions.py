@@ -3,6 +3,7 @@ live stream (SPEC sections 3 and 9)."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import asdict
 from typing import Any, Literal
 
@@ -183,6 +184,28 @@ async def receipts(auction_id: str, caller: Caller, request: Request) -> list[di
     return await service.run(lambda work: service.market.receipts(work, auction_id, caller))
 
 
+def _sse(
+    request: Request,
+    topic: str,
+    render: Callable[[set[str]], Awaitable[bytes]],
+    first: bytes,
+) -> StreamingResponse:
+    """A Server-Sent Events response: ``first``, then ``render`` after each change of
+    ``topic``, until the client goes away."""
+    stream = service_of(request).streams.stream(
+        topic, render, first=first, is_disconnected=request.is_disconnected
+    )
+    return StreamingResponse(
+        stream,
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
+
+
+async def _changed_ids(keys: set[str]) -> bytes:
+    return sse_message("changed", {"auction_ids": sorted(keys)})
+
+
 @router.get("/auctions/{auction_id}/stream", summary="Live view (Server-Sent Events)")
 async def stream(auction_id: str, request: Request, caller: MaybeCaller) -> StreamingResponse:
     """``event: view`` messages with the auction as the caller may see it, sent at once and
@@ -193,60 +216,23 @@ async def stream(auction_id: str, request: Request, caller: MaybeCaller) -> Stre
     def describe(work: Work) -> dict[str, Any]:
         return service.market.describe(work, auction_id, caller)
 
-    first = sse_message("view", await service.run(describe))
-
     async def render(_keys: set[str]) -> bytes:
         return sse_message("view", await service.run(describe))
 
-    return StreamingResponse(
-        service.streams.stream(
-            f"auction:{auction_id}",
-            render,
-            first=first,
-            is_disconnected=request.is_disconnected,
-        ),
-        media_type="text/event-stream",
-        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
-    )
+    first = await render(set())
+    return _sse(request, f"auction:{auction_id}", render, first)
 
 
 @router.get("/streams/auctions", summary="Auction changes (Server-Sent Events)")
 async def changes(request: Request) -> StreamingResponse:
     """``event: ready`` once subscribed, then ``event: changed`` messages listing the ids of
     auctions that changed (any auction); fetch an auction to see what you may of it."""
-    service = service_of(request)
-
-    async def render(keys: set[str]) -> bytes:
-        return sse_message("changed", {"auction_ids": sorted(keys)})
-
-    return StreamingResponse(
-        service.streams.stream(
-            "auctions",
-            render,
-            first=sse_message("ready", {}),
-            is_disconnected=request.is_disconnected,
-        ),
-        media_type="text/event-stream",
-        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
-    )
+    return _sse(request, "auctions", _changed_ids, sse_message("ready", {}))
 
 
 @router.get("/streams/me", summary="Your auctions' changes (Server-Sent Events)")
 async def my_changes(request: Request, caller: Caller) -> StreamingResponse:
     """``event: ready`` once subscribed, then ``event: changed`` messages listing the auctions
     you own or joined that changed."""
-    service = service_of(request)
-
-    async def render(keys: set[str]) -> bytes:
-        return sse_message("changed", {"auction_ids": sorted(keys)})
-
-    return StreamingResponse(
-        service.streams.stream(
-            f"account:{caller.name}",
-            render,
-            first=sse_message("ready", {"account": caller.name}),
-            is_disconnected=request.is_disconnected,
-        ),
-        media_type="text/event-stream",
-        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
-    )
+    ready = sse_message("ready", {"account": caller.name})
+    return _sse(request, f"account:{caller.name}", _changed_ids, ready)
