@@ -26,16 +26,10 @@ import uuid
 import httpx
 import numpy as np
 
+from trustmarket.service.background import free_port
+
 TARGET_BIDS_PER_SECOND = 2000
 TARGET_P99_MS = 50.0
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _start_server(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
@@ -175,7 +169,7 @@ def run(database: str, clients: int, seconds: float) -> dict[str, float]:
             extra, plain, schema = _postgres_env(os.environ["TRUSTMARKET_TEST_DATABASE_URL"])
             env.update(extra)
             cleanup = (plain, schema)
-        port = _free_port()
+        port = free_port()
         server = _start_server(env, port)
         try:
             pairs = _setup(f"http://127.0.0.1:{port}", clients)

@@ -16,7 +16,18 @@ from trustmarket.core.errors import NotAuthenticated
 from trustmarket.service.principal import Principal
 from trustmarket.service.state import Service
 
-__all__ = ["Caller", "MaybeCaller", "Token", "bearer_token", "service_of"]
+__all__ = [
+    "NO_TOKEN",
+    "Caller",
+    "MaybeCaller",
+    "Token",
+    "bearer_token",
+    "parse_bearer",
+    "service_of",
+]
+
+#: The refusal of a request that needs a token and sent none.
+NO_TOKEN = "this needs a bearer token: log in at POST /api/sessions"
 
 
 def service_of(request: HTTPConnection) -> Service:
@@ -25,9 +36,8 @@ def service_of(request: HTTPConnection) -> Service:
     return service
 
 
-def bearer_token(request: HTTPConnection) -> str | None:
-    """The token of an ``Authorization: Bearer ...`` header, if there is one."""
-    header = request.headers.get("authorization")
+def parse_bearer(header: str | None) -> str | None:
+    """The token of an ``Authorization: Bearer ...`` header value, if there is one."""
     if not header:
         return None
     scheme, _, token = header.partition(" ")
@@ -36,13 +46,18 @@ def bearer_token(request: HTTPConnection) -> str | None:
     return token.strip()
 
 
+def bearer_token(request: HTTPConnection) -> str | None:
+    """The bearer token of a request, if it sent one."""
+    return parse_bearer(request.headers.get("authorization"))
+
+
 class _Caller(HTTPBearer):
     """The account behind the request's bearer token (401 without a live one)."""
 
     async def __call__(self, request: HTTPConnection) -> Principal:  # type: ignore[override]
         token = bearer_token(request)
         if token is None:
-            raise NotAuthenticated("this needs a bearer token: log in at POST /api/sessions")
+            raise NotAuthenticated(NO_TOKEN)
         return service_of(request).principal(token)
 
 
@@ -60,7 +75,7 @@ class _Token(HTTPBearer):
     async def __call__(self, request: HTTPConnection) -> str:  # type: ignore[override]
         token = bearer_token(request)
         if token is None:
-            raise NotAuthenticated("this needs a bearer token: log in at POST /api/sessions")
+            raise NotAuthenticated(NO_TOKEN)
         return token
 
 

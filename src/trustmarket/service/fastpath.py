@@ -23,6 +23,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from trustmarket.core.errors import NotAuthenticated, TrustmarketError, UnknownResource
 from trustmarket.core.ids import check_id
+from trustmarket.service.deps import NO_TOKEN, parse_bearer
 from trustmarket.service.errors import error_body, status_of, validation_message
 from trustmarket.service.models import (
     AcceptBody,
@@ -95,11 +96,10 @@ class BidFastPath:
         model, action = ACTION_PATHS[segment]
         try:
             service = scope["app"].state.service
-            header = _header(scope, b"authorization")
-            scheme, _, token = (header or "").partition(" ")
-            if scheme.lower() != "bearer" or not token.strip():
-                raise NotAuthenticated("this needs a bearer token: log in at POST /api/sessions")
-            caller = service.principal(token.strip())
+            token = parse_bearer(_header(scope, b"authorization"))
+            if token is None:
+                raise NotAuthenticated(NO_TOKEN)
+            caller = service.principal(token)
             if not raw:
                 return 422, _dump(error_body("invalid_request", "body: required field is missing"))
             fields = model.model_validate_json(raw).model_dump()
