@@ -128,13 +128,17 @@ class Reputation:
             .where(or_(TransactionRow.buyer == who.name, TransactionRow.seller == who.name))
             .order_by(TransactionRow.time.desc(), TransactionRow.id)
         ).all()
+        raters: dict[str, set[str]] = {}
+        rated = work.connection.execute(
+            select(FeedbackRow.transaction_id, FeedbackRow.rater).where(
+                FeedbackRow.transaction_id.in_([row.id for row in rows])
+            )
+        )
+        for transaction_id, rater in rated:
+            raters.setdefault(transaction_id, set()).add(rater)
         out = []
         for row in rows:
-            raters = set(
-                work.connection.scalars(
-                    select(FeedbackRow.rater).where(FeedbackRow.transaction_id == row.id)
-                )
-            )
+            who_rated = raters.get(row.id, set())
             out.append(
                 {
                     "transaction_id": row.id,
@@ -143,8 +147,8 @@ class Reputation:
                     "seller": row.seller,
                     "value": {"minor": row.value, "currency": row.currency},
                     "time": row.time,
-                    "you_rated": who.name in raters,
-                    "they_rated": bool(raters - {who.name}),
+                    "you_rated": who.name in who_rated,
+                    "they_rated": bool(who_rated - {who.name}),
                 }
             )
         return out
