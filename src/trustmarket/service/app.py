@@ -33,6 +33,7 @@ from trustmarket.service.routes import (
 )
 from trustmarket.service.settings import Settings, load_settings
 from trustmarket.service.state import Service
+from trustmarket.service.web import install_pages
 
 __all__ = ["MAX_BODY_BYTES", "JsonLogFormatter", "create_app"]
 
@@ -159,6 +160,7 @@ def create_app(
         tools.router,
     ):
         app.include_router(router)
+    install_pages(app)
     if fast_path:
         app.add_middleware(BidFastPath)
     app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)

@@ -18,6 +18,7 @@ from trustmarket.service.state import Service
 
 __all__ = [
     "NO_TOKEN",
+    "SESSION_COOKIE",
     "Caller",
     "MaybeCaller",
     "Token",
@@ -46,9 +47,21 @@ def parse_bearer(header: str | None) -> str | None:
     return token.strip()
 
 
+#: The cookie that holds a web page visitor's session token (see trustmarket.service.web).
+SESSION_COOKIE = "trustmarket_session"
+
+#: Requests a session cookie may authenticate: reads only. A change always needs the bearer
+#: header, which another site's page cannot make a browser send (no cross-site request forgery).
+_COOKIE_METHODS = frozenset({"GET", "HEAD"})
+
+
 def bearer_token(request: HTTPConnection) -> str | None:
-    """The bearer token of a request, if it sent one."""
-    return parse_bearer(request.headers.get("authorization"))
+    """The bearer token of a request, if it sent one; for a read (and a stream) without the
+    header, the web pages' session cookie."""
+    token = parse_bearer(request.headers.get("authorization"))
+    if token is None and request.scope.get("method", "GET") in _COOKIE_METHODS:
+        return request.cookies.get(SESSION_COOKIE) or None
+    return token
 
 
 class _Caller(HTTPBearer):
