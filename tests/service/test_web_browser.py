@@ -66,7 +66,7 @@ def open_auction(
     page.goto("/auctions/new")
     if setting is not None:
         page.get_by_label("Sides").select_option(label=setting[0])
-        page.get_by_label("Goods").select_option(label=setting[1])
+        page.get_by_label("Goods", exact=True).select_option(label=setting[1])
         page.get_by_role("button", name="Ask the advisor").click()
         expect(page.locator("#create-mechanism")).to_have_value(re.compile(".+"))
     page.get_by_label("Mechanism").select_option(label=mechanism_title)
@@ -119,3 +119,132 @@ def test_sign_up_open_english_and_two_bidders_see_the_live_price(
     view = site.client().auction(auction_id)
     assert view["status"] == "closed"
     assert view["result"]["awards"][0]["bidder"] == "bob"
+
+
+def test_sealed_bid_is_invisible_to_the_other_bidder(browse: Any, site: LiveServer) -> None:
+    owner = browse()
+    sign_up(owner, "olga", owner=True)
+    auction_id = open_auction(owner, "Second-price sealed-bid (Vickrey) auction", "A print", {})
+    alice, bob = browse(), browse()
+    sign_up(alice, "alice")
+    sign_up(bob, "bob")
+    alice.goto(f"/auctions/{auction_id}")
+    alice.get_by_label("Amount (EUR)").fill("77.31")
+    alice.get_by_role("button", name="Place bid").click()
+    expect(alice.locator(".notice")).to_contain_text("Bid accepted")
+    expect(alice.locator("#auction")).to_contain_text("77.31")  # she sees her own bid
+
+    bob.goto(f"/auctions/{auction_id}")
+    expect(bob.locator("#auction")).to_have_attribute("data-connected", "true")
+    bob.get_by_label("Amount (EUR)").fill("50.00")
+    bob.get_by_role("button", name="Place bid").click()
+    expect(bob.locator(".notice")).to_contain_text("Bid accepted")
+    bob.reload()
+    html = bob.content()
+    assert "77.31" not in html and "alice" not in html
+    for fragment in (f"/auctions/{auction_id}?fragment=live", "/"):
+        bob.goto(fragment)
+        assert "77.31" not in bob.content()
+    bob.goto(f"/auctions/{auction_id}")
+    screenshot(bob, "auction-sealed")
+    # after clearing the Vickrey price (the second bid) is shown to all
+    owner.reload()
+    owner.get_by_role("button", name="Close and clear now").click()
+    bob.reload()
+    expect(bob.locator("#result")).to_contain_text("alice")
+    expect(bob.locator("#result")).to_contain_text("50.00 EUR")
+
+
+def test_combinatorial_bid_entered_as_tables(browse: Any, site: LiveServer) -> None:
+    owner = browse()
+    sign_up(owner, "olga", owner=True)
+    auction_id = open_auction(
+        owner,
+        "Combinatorial auction",
+        "Three lots",
+        {"Goods on sale": "a, b, c"},
+        setting=("One seller, buyers bid", "Many items, one unit each"),
+    )
+    xena = browse()
+    sign_up(xena, "xena")
+    xena.goto(f"/auctions/{auction_id}")
+    expect(xena.locator("#goods")).to_contain_text("a")
+    form = xena.locator("#package-form")
+    # table 1: {a, b} for 9.00 XOR {c} for 4.00
+    form.get_by_label("a in bundle (table 1)").check()
+    form.get_by_label("b in bundle (table 1)").check()
+    form.get_by_label("Price (table 1)").fill("9.00")
+    form.get_by_role("button", name="Add bundle").click()
+    form.get_by_label("c in bundle (table 1)").nth(1).check()
+    form.get_by_label("Price (table 1)").nth(1).fill("4.00")
+    # table 2 (OR): {c} alone for 3.00
+    form.get_by_role("button", name="Add XOR table").click()
+    form.get_by_label("c in bundle (table 2)").check()
+    form.get_by_label("Price (table 2)").fill("3.00")
+    screenshot(xena, "auction-combinatorial-tables")
+    form.get_by_role("button", name="Place package bid").click()
+    expect(form.locator(".notice")).to_contain_text("Package bid accepted")
+    # what the service stored is exactly the two XOR tables
+    xena_api = site.client()
+    xena_api.login("xena", PASSWORD)
+    bid = xena_api.receipts(auction_id)[-1]["event"]["bid"]
+    assert bid == "[({a,b}, 9.00) XOR ({c}, 4.00)] OR [({c}, 3.00)]"
+    owner.reload()
+    owner.get_by_role("button", name="Close and clear now").click()
+    xena.reload()
+    expect(xena.locator("#result")).to_contain_text("xena")
+
+
+def test_deployed_agent_outbids(browse: Any, site: LiveServer) -> None:
+    owner = browse()
+    sign_up(owner, "olga", owner=True)
+    auction_id = open_auction(owner, "English auction", "A lamp", {"Minimum increment": "1.00"})
+    alice, bob = browse(), browse()
+    sign_up(alice, "alice")
+    sign_up(bob, "bob")
+    alice.goto(f"/agents?auction={auction_id}")
+    card = alice.locator('form.deploy[data-template="incrementor"]')
+    card.get_by_label("Auction").select_option(auction_id)
+    card.get_by_label("max amount").fill("30.00")
+    card.get_by_role("button", name="Deploy incrementor").click()
+    expect(alice).to_have_url(re.compile(r"/agents/[0-9A-Z]{26}$"))
+    screenshot(alice, "agent")
+
+    bob.goto(f"/auctions/{auction_id}")
+    bob.get_by_label("Amount (EUR)").fill("20.00")
+    bob.get_by_role("button", name="Place bid").click()
+    # the agent answers bob's bid at once: alice leads at one increment above
+    expect(bob.locator('[data-key="price"]')).to_have_text("21.00 EUR")
+    alice.reload()
+    expect(alice.locator("#activity")).to_contain_text("21.00")
+    screenshot(alice, "agent-activity")
+
+
+def test_feedback_updates_the_reputation_page(browse: Any, site: LiveServer) -> None:
+    owner = browse()
+    sign_up(owner, "olga", owner=True)
+    auction_id = open_auction(owner, "English auction", "A rug", {"Minimum increment": "1.00"})
+    alice = browse()
+    sign_up(alice, "alice")
+    alice.goto(f"/auctions/{auction_id}")
+    alice.get_by_label("Amount (EUR)").fill("15.00")
+    alice.get_by_role("button", name="Place bid").click()
+    expect(alice.locator(".notice")).to_contain_text("Bid accepted")
+    owner.reload()
+    owner.get_by_role("button", name="Close and clear now").click()
+    expect(owner.locator("#result")).to_contain_text("alice")
+
+    alice.goto("/reputation")
+    card = alice.locator("form.feedback").first
+    expect(card).to_contain_text("olga")
+    card.get_by_label("+1 positive").check()
+    card.get_by_role("button", name="Leave feedback").click()
+    expect(alice.locator("form.feedback").first).to_contain_text("You rated this transaction")
+    alice.goto("/reputation/olga?model=accumulative")
+    expect(alice.locator('[data-model="accumulative"]')).to_have_text("1.0000")
+    expect(alice.locator("#feedback-history")).to_contain_text("alice")
+    expect(alice.locator("svg.chart circle")).to_have_count(1)
+    expect(alice.locator("#formula")).not_to_be_empty()
+    screenshot(alice, "reputation-profile")
+    api = site.client().reputation("olga")
+    assert api["scores"]["accumulative"]["score"] == 1

@@ -199,6 +199,30 @@ class Client:
     def receipts(self, auction_id: str) -> Any:
         return self.request("GET", f"/api/auctions/{auction_id}/receipts")
 
+    # -- reputation ----------------------------------------------------------------------------
+    def transactions(self) -> Any:
+        """Your settled transactions, with who has rated each."""
+        return self.request("GET", "/api/transactions")
+
+    def feedback(
+        self, transaction_id: str, rating: int, attributes: list[float] | None = None
+    ) -> Any:
+        """Rate the other side of one of your transactions (-1, 0 or +1)."""
+        body: dict[str, Any] = {"transaction_id": transaction_id, "rating": rating}
+        if attributes is not None:
+            body["attributes"] = attributes
+        return self.request("POST", "/api/feedback", json=body)
+
+    def reputation(self, name: str, model: str | None = None) -> Any:
+        """An account's scores under every model and its feedback; with ``model``, why."""
+        params = {} if model is None else {"model": model}
+        return self.request("GET", f"/api/reputation/{name}", params=params)
+
+    def reputation_history(self, name: str, model: str, points: int = 60) -> Any:
+        """``[time, score]`` under ``model`` after each of the last ``points`` feedbacks."""
+        params = {"model": model, "points": points}
+        return self.request("GET", f"/api/reputation/{name}/history", params=params)
+
     def stream(self, auction_id: str) -> Iterator[dict[str, Any]]:
         """The auction's live views (Server-Sent Events), decoded, until the caller stops."""
         headers = {} if self.token is None else {"Authorization": f"Bearer {self.token}"}

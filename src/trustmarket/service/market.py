@@ -371,6 +371,9 @@ class Market:
             rules=to_jsonable(engine.rules),
             registered=viewer is not None and viewer.name in engine.timeline.registered,
         )
+        goods = getattr(engine.config, "goods", None)
+        if goods is not None:  # what a combinatorial bid may name: public, bidders need it
+            data["goods"] = [{"name": g.name, "units": g.units} for g in goods]
         return data
 
     def listing(self, work: Work, status: str | None, mechanism_name: str | None) -> list[Any]:

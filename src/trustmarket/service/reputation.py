@@ -285,3 +285,28 @@ class Reputation:
         if model is not None:
             data["explanation"] = self.models[model].explain(name).to_json()
         return data
+
+    def history(self, work: Work, name: str, model: str, points: int = 60) -> list[Any]:
+        """``name``'s score under ``model`` over time: ``[time, score]`` right after each of
+        the last ``points`` feedbacks about it. A fresh model is fed every stored feedback in
+        time order (models such as EigenTrust read feedback about others too) and scored only
+        at those moments, so the cost is one pass plus ``points`` scorings."""
+        if model not in self.models:
+            raise InvalidFeedback(
+                f"unknown reputation model {model!r}; allowed: {', '.join(self.models)}"
+            )
+        rows = work.connection.execute(
+            select(FeedbackRow).order_by(FeedbackRow.time, FeedbackRow.transaction_id)
+        ).all()
+        about = [i for i, row in enumerate(rows) if row.subject == name]
+        wanted = set(about[-points:])
+        fresh = make_model(model)
+        out: list[Any] = []
+        for i, row in enumerate(rows):
+            try:
+                fresh.update(self._feedback(row))
+            except InvalidFeedback:
+                continue  # a model that reads attributes, and this feedback has none
+            if i in wanted:
+                out.append([row.time, fresh.score(name)])
+        return out

@@ -52,3 +52,16 @@ async def profile(
     the explanation of that model's score (the formula with its numbers)."""
     service = service_of(request)
     return await service.run(lambda work: service.reputation.profile(work, name, model))
+
+
+@router.get("/reputation/{name}/history", summary="An account's score over time")
+async def history(
+    name: str,
+    request: Request,
+    model: str = Query(max_length=64),
+    points: int = Query(default=60, ge=1, le=500),
+) -> list[Any]:
+    """``[time, score]`` under ``model`` right after each of the last ``points`` feedbacks
+    the account received (the score over time the reputation page draws)."""
+    service = service_of(request)
+    return await service.run(lambda work: service.reputation.history(work, name, model, points))

@@ -64,7 +64,7 @@ CONFIG_FIELDS: dict[str, tuple[ConfigField, ...]] = {
     "combinatorial": (
         ConfigField(
             "goods",
-            "Goods",
+            "Goods on sale",
             "goods",
             True,
             "a, b, c",

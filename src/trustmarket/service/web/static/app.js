@@ -137,7 +137,16 @@ const tm = (() => {
     }
   }
 
+  // Unix times in the visitor's local time.
+  function localTimes() {
+    for (const el of document.querySelectorAll("time[data-unix]")) {
+      el.textContent = new Date(Number(el.dataset.unix) * 1000).toLocaleString();
+    }
+  }
+  document.addEventListener("tm:refreshed", localTimes);
+
   document.addEventListener("DOMContentLoaded", () => {
+    localTimes();
     for (const element of document.querySelectorAll("[data-live][data-stream]")) live(element);
     const out = document.querySelector("#logout");
     if (out) {

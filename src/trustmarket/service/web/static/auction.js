@@ -169,12 +169,3 @@ tm.onSubmit("#close-form", async () => {
   await tm.api("POST", `${base}/close`, {});
   window.location.reload();
 });
-
-// Show closing times in the visitor's local time.
-function localTimes() {
-  for (const el of document.querySelectorAll("time[data-unix]")) {
-    el.textContent = new Date(Number(el.dataset.unix) * 1000).toLocaleString();
-  }
-}
-section.addEventListener("tm:refreshed", localTimes);
-localTimes();
