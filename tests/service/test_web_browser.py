@@ -248,3 +248,58 @@ def test_feedback_updates_the_reputation_page(browse: Any, site: LiveServer) -> 
     screenshot(alice, "reputation-profile")
     api = site.client().reputation("olga")
     assert api["scores"]["accumulative"]["score"] == 1
+
+
+def _click_chart(page: Any, quantity: float, price: float, qmax: float, pmax: float) -> None:
+    """Click the curve chart where (quantity, price) is drawn (the plot box of curve.js in
+    its 600 x 320 viewBox: x 56..584, y 16..280)."""
+    chart = page.locator("#curve-chart")
+    box = chart.bounding_box()
+    scale = box["width"] / 600
+    x = (56 + quantity / qmax * (584 - 56)) * scale
+    y = (280 - price / pmax * (280 - 16)) * scale
+    chart.click(position={"x": x, "y": y})
+
+
+def test_curve_drawn_by_clicks(browse: Any, site: LiveServer) -> None:
+    owner = browse()
+    sign_up(owner, "olga", owner=True)
+    auction_id = open_auction(
+        owner,
+        "Double auction (many units per order)",
+        "Grain",
+        {},
+        setting=("Many buyers and sellers", "Many units of one item"),
+    )
+    bea = browse()
+    sign_up(bea, "bea")
+    bea.goto(f"/auctions/{auction_id}")
+    form = bea.locator("#curve-form")
+    # a demand staircase: 4 units at 80, 10 at 50, 16 at 20 (axes: 20 units, 100 EUR)
+    for quantity, price in ((4, 80), (10, 50), (16, 20)):
+        _click_chart(bea, quantity, price, 20, 100)
+    expect(bea.locator("circle.curve-point")).to_have_count(3)
+    rows = form.locator("#curve-points tr")
+    expect(rows).to_have_count(3)
+    drawn = [
+        (
+            int(rows.nth(i).locator('[name="quantity"]').input_value()),
+            float(rows.nth(i).locator('[name="unit_price"]').input_value()),
+        )
+        for i in range(3)
+    ]
+    assert [q for q, _ in drawn] == [4, 10, 16]
+    # prices snap to a hundredth of the price axis
+    assert drawn == [(4, 80.0), (10, 50.0), (16, 20.0)]
+    screenshot(bea, "auction-curve")
+    form.get_by_role("button", name="Place curve").click()
+    expect(form.locator(".notice")).to_contain_text("Curve placed as 3 order(s)")
+    api = site.client()
+    api.login("bea", PASSWORD)
+    book = sorted(
+        ((b["quantity"], b["unit_price"]["minor"]) for b in api.auction(auction_id)["your_bids"]),
+        key=lambda b: -b[1],
+    )
+    # stairs: the extra units at each lower price, at the prices the clicks gave
+    assert [q for q, _ in book] == [4, 6, 6]
+    assert [p for _, p in book] == [8000, 5000, 2000]

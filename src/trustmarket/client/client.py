@@ -172,6 +172,11 @@ class Client:
         body = {"side": side, "quantity": quantity, "unit_price": unit_price}
         return self.request("POST", f"/api/auctions/{auction_id}/orders", json=body)
 
+    def curve(self, auction_id: str, side: str, points: list[tuple[int, str]]) -> Any:
+        """A step curve of ``(total quantity, unit price)`` points, placed as orders."""
+        body = {"side": side, "points": [{"quantity": q, "unit_price": p} for q, p in points]}
+        return self.request("POST", f"/api/auctions/{auction_id}/curves", json=body)
+
     def package_bid(
         self,
         auction_id: str,

@@ -13,6 +13,7 @@ soft-close windows and Dutch ticks are seconds.
 
 from __future__ import annotations
 
+import copy
 import json
 import secrets
 from collections.abc import Callable
@@ -28,9 +29,24 @@ from trustmarket.auctions.engine import AuctionEngine
 from trustmarket.auctions.registry import MECHANISMS, mechanism
 from trustmarket.auctions.rules import RevealAfter, Rules
 from trustmarket.auctions.scenario import parse_scenario
+from trustmarket.auctions.step_curve import step_curve_orders
 from trustmarket.auctions.visibility import view
-from trustmarket.core.errors import InvalidRules, NotPermitted, UnknownResource
-from trustmarket.core.events import InputEvent, Outcome, event_to_json, input_event_from_json
+from trustmarket.core.errors import (
+    InvalidBid,
+    InvalidRules,
+    NotPermitted,
+    TrustmarketError,
+    UnknownResource,
+)
+from trustmarket.core.events import (
+    InputEvent,
+    Order,
+    Outcome,
+    Side,
+    event_to_json,
+    input_event_from_json,
+)
+from trustmarket.core.money import Money
 from trustmarket.core.serialization import from_jsonable, to_jsonable
 from trustmarket.service.actions import build_event
 from trustmarket.service.ledger import ServiceLog, event_entry
@@ -272,6 +288,49 @@ class Market:
             max(work.now, engine.timeline.last_time),
         )
         return self._apply(work, live, event, who.account_id)
+
+    def act_curve(
+        self, work: Work, auction_id: str, who: Principal, side: str, points: list[dict[str, Any]]
+    ) -> dict[str, Any]:
+        """Place a step curve (:mod:`trustmarket.auctions.step_curve`) in a multi-unit double
+        auction as its orders, all or none: the orders are first tried on a copy of the
+        engine, so a refused stair leaves the book as it was."""
+        who.require("participant", "bid in auctions")
+        live = self._get(work, auction_id)
+        engine = live.engine
+        if MECHANISM_CHOICES[engine.info.name][2] != "curve":
+            curve_mechanisms = [m for m, c in MECHANISM_CHOICES.items() if c[2] == "curve"]
+            raise InvalidBid(
+                f"this {engine.info.name} auction takes no curves; curves are bids of: "
+                f"{', '.join(curve_mechanisms)}"
+            )
+        currency = engine.config.currency
+        parsed = []
+        for i, point in enumerate(points):
+            try:
+                parsed.append((point["quantity"], Money.parse(point["unit_price"], currency)))
+            except TrustmarketError as error:
+                raise type(error)(f"points[{i}]: {error.message}") from None
+        orders = step_curve_orders(Side(side), parsed)
+        t = max(work.now, engine.timeline.last_time)
+        events = [
+            Order(
+                id=work.new_id(t),
+                time=t,
+                trader=who.name,
+                side=Side(side),
+                quantity=q,
+                unit_price=p,
+            )
+            for q, p in orders
+        ]
+        trial = copy.deepcopy(engine)
+        for i, event in enumerate(events):
+            try:
+                trial.apply(event)
+            except TrustmarketError as error:
+                raise type(error)(f"stair {i + 1} of the curve: {error.message}") from None
+        return {"orders": [self._apply(work, live, event, who.account_id) for event in events]}
 
     def owner_close(self, work: Work, auction_id: str, who: Principal) -> dict[str, Any]:
         """The owner (or an admin) closes the auction now: a final clearing where the rules

@@ -18,6 +18,8 @@ __all__ = [
     "AcceptBody",
     "Amount",
     "BidBody",
+    "CurveBody",
+    "CurvePointBody",
     "DecommitBody",
     "DeployAgentBody",
     "ExchangeActionBody",
@@ -159,6 +161,22 @@ class OrderBody(_Action):
     side: Literal["buy", "sell"]
     quantity: int = Field(gt=0, le=10**9)
     unit_price: Amount
+
+
+class CurvePointBody(Strict):
+    """A step of a curve: ``quantity`` units in all at ``unit_price`` (see CurveBody)."""
+
+    quantity: int = Field(gt=0, le=10**9)
+    unit_price: Amount
+
+
+class CurveBody(Strict):
+    """A step price-quantity curve in a multi-unit double auction: for a buyer, each point is
+    the total bought at that unit price or lower; for a seller, the total sold at that price or
+    higher. It is placed as one order per stair, all or none."""
+
+    side: Literal["buy", "sell"]
+    points: list[CurvePointBody] = Field(min_length=1, max_length=100)
 
 
 class AcceptBody(_Action):

@@ -18,6 +18,7 @@ from trustmarket.service.deps import Caller, MaybeCaller, service_of
 from trustmarket.service.models import (
     AcceptBody,
     BidBody,
+    CurveBody,
     DecommitBody,
     JoinBody,
     NewAuction,
@@ -137,6 +138,20 @@ async def package_bid(
     disjunct); checked against the auction's goods, language and pricing."""
     service = service_of(request)
     return await _act(service, auction_id, caller, "package_bid", body.model_dump())
+
+
+@router.post("/auctions/{auction_id}/curves", status_code=201, summary="Place a step curve")
+async def curve(
+    auction_id: str, body: CurveBody, caller: Caller, request: Request
+) -> dict[str, Any]:
+    """A step price-quantity curve (multi-unit double auction), placed as one order per stair,
+    all or none; the answer holds each order's receipt."""
+    service = service_of(request)
+    auction_id = _auction_id(auction_id)
+    points = [p.model_dump() for p in body.points]
+    return await service.run(
+        lambda work: service.market.act_curve(work, auction_id, caller, body.side, points)
+    )
 
 
 @router.post("/auctions/{auction_id}/accept", status_code=201, summary="Accept the Dutch price")

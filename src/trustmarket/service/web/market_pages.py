@@ -12,6 +12,7 @@ from fastapi.responses import Response
 from trustmarket.auctions.advisor import Setting, advise
 from trustmarket.auctions.registry import MECHANISMS
 from trustmarket.core.errors import TrustmarketError
+from trustmarket.core.money import CURRENCY_DIGITS
 from trustmarket.service.deps import service_of
 from trustmarket.service.market import MECHANISM_CHOICES
 from trustmarket.service.web.render import login_redirect, render, visitor_of
@@ -164,6 +165,7 @@ async def _auction_context(request: Request, auction_id: str) -> dict[str, Any] 
     return {
         "auction": auction,
         "info": info,
+        "currency_digits": CURRENCY_DIGITS.get(auction["currency"], 2),
         "form": BID_FORMS.get(MECHANISM_CHOICES[auction["mechanism"]][2], "price"),
         "goods": auction.get("goods") or [],
         "agents": agents,

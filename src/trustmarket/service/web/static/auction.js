@@ -18,10 +18,17 @@ async function joined() {
   if (summary) summary.dataset.registered = "true";
 }
 
+function refresh() {
+  if (section.tmRefresh) section.tmRefresh();
+}
+
+// What the curve drawing (curve.js) shares with this page.
+window.tmAuction = { base, joined, refresh };
+
 async function act(path, body, message) {
   await joined();
   const receipt = await tm.api("POST", `${base}/${path}`, body);
-  if (section.tmRefresh) section.tmRefresh();
+  refresh();
   return `${message} (receipt: event ${receipt.seq ?? ""}, log entry ${receipt.log_index ?? ""})`;
 }
 
