@@ -62,6 +62,7 @@ def open_auction(
     *,
     setting: tuple[str, str] | None = None,
     closing: str = "When I close it (it clears then)",
+    shot: str | None = None,
 ) -> str:
     page.goto("/auctions/new")
     if setting is not None:
@@ -74,6 +75,8 @@ def open_auction(
     page.get_by_label("Closing").select_option(label=closing)
     for label, value in fill.items():
         page.locator("fieldset.config:not([hidden])").get_by_label(label).fill(value)
+    if shot is not None:
+        screenshot(page, shot)
     page.get_by_role("button", name="Open the auction").click()
     expect(page).to_have_url(re.compile(r"/auctions/[0-9A-Z]{26}$"))
     return str(page.url.rsplit("/", 1)[1])
@@ -86,8 +89,16 @@ def test_sign_up_open_english_and_two_bidders_see_the_live_price(
     sign_up(owner, "olga", owner=True)
     screenshot(owner, "account")
     auction_id = open_auction(
-        owner, "English auction", "A walnut desk", {"Minimum increment": "1.00"}
+        owner,
+        "English auction",
+        "A walnut desk",
+        {"Minimum increment": "1.00"},
+        shot="auction-new",
     )
+    owner.goto("/")
+    expect(owner.locator("#markets")).to_contain_text("A walnut desk")
+    screenshot(owner, "markets")
+    owner.goto(f"/auctions/{auction_id}")
     alice, bob = browse(), browse(width=390)  # bob on a phone-sized screen
     sign_up(alice, "alice")
     sign_up(bob, "bob")
@@ -303,3 +314,60 @@ def test_curve_drawn_by_clicks(browse: Any, site: LiveServer) -> None:
     # stairs: the extra units at each lower price, at the prices the clicks gave
     assert [q for q, _ in book] == [4, 6, 6]
     assert [p for _, p in book] == [8000, 5000, 2000]
+
+
+UNLABELLED = """() => [...document.querySelectorAll(
+    'input:not([type=hidden]), select, textarea, button')]
+  .filter((el) => el.offsetParent !== null)
+  .filter((el) => {
+    const labels = el.labels ? [...el.labels].map((l) => l.textContent).join('') : '';
+    const name = labels || el.getAttribute('aria-label') || el.getAttribute('aria-labelledby')
+      || (el.tagName === 'BUTTON' ? el.textContent : '');
+    return !(name || '').trim();
+  })
+  .map((el) => el.outerHTML.slice(0, 160))"""
+
+PAGES = [
+    "/",
+    "/signup",
+    "/login",
+    "/account",
+    "/agents",
+    "/auctions/new",
+    "/reputation",
+    "/reputation/alice",
+    "/tools",
+    "/tools/games",
+    "/tools/contracts",
+    "/tools/exchange",
+    "/tools/bureau",
+    "/sharing",
+    "/ledger",
+]
+
+
+def _tab_to(page: Any, element_id: str, limit: int = 60) -> None:
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement && document.activeElement.id") == element_id:
+            return
+    raise AssertionError(f"#{element_id} is not reachable with the Tab key")
+
+
+def test_keyboard_only_log_in_and_every_control_has_a_label(browse: Any, site: LiveServer) -> None:
+    site.user("alice")
+    page = browse(width=390)
+    page.goto("/login")
+    _tab_to(page, "login-name")
+    page.keyboard.type("alice")
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page.locator("#account-link")).to_have_text("alice")
+    for path in PAGES:
+        answer = page.goto(path)
+        assert answer is not None and answer.status == 200, path
+        assert page.evaluate(UNLABELLED) == [], path
+        # nothing wider than a phone: wide tables scroll inside their own box
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= 390, (path, width)

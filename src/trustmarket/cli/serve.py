@@ -81,6 +81,7 @@ def serve_command(
         assert isinstance(service, Service)
         where = "PostgreSQL" if not settings.is_sqlite else f"SQLite in {settings.data_dir}"
         typer.echo(f"trustmarket service on {address} ({where})", err=True)
+        typer.echo(f"  web pages: {address}/   (open it in a browser)", err=True)
         typer.echo(f"  API reference: {address}/docs   health: {address}/readyz", err=True)
         if demo:
             seeded = seed_demo(service)

@@ -128,10 +128,12 @@ async def new_auction(request: Request) -> Response:
     if visitor.principal is None:
         return login_redirect(request)
     query = request.query_params
-    setting = Setting(
-        query.get("sides", "single"), query.get("goods", "unit"), query.get("divisible") == "true"
-    )
     try:
+        setting = Setting(
+            query.get("sides", "single"),
+            query.get("goods", "unit"),
+            query.get("divisible") == "true",
+        )
         advice = asdict(advise(setting))
     except TrustmarketError as error:
         return render(request, "_problem.html", visitor, status_code=400, message=error.message)
