@@ -131,4 +131,6 @@ async def agent_page(agent_id: str, request: Request) -> Response:
             heading="No such agent",
             message=error.message,
         )
+    if request.query_params.get("fragment") == "live":
+        return render(request, "_agent_activity.html", visitor, agent=agent)
     return render(request, "agent.html", visitor, agent=agent)
