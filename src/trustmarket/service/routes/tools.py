@@ -282,7 +282,7 @@ class ContractEquilibriaBody(ContractBody):
 _SCIPY_NAME = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*\(")
 
 
-def _distribution(spec: str | list[list[float]], normalize: bool, who: str) -> Distribution:
+def distribution_of(spec: str | list[list[float]], normalize: bool, who: str) -> Distribution:
     """A distribution as ``trustmarket contract`` reads it, within the service's limits."""
     if isinstance(spec, list):
         text = " ".join(f"{x!r}:{d!r}" for x, d in spec)
@@ -319,8 +319,8 @@ def _distribution(spec: str | list[list[float]], normalize: bool, who: str) -> D
 
 def _game(body: ContractBody) -> CommitmentGame:
     return CommitmentGame(
-        _distribution(body.contractor, body.normalize, "contractor"),
-        _distribution(body.contractee, body.normalize, "contractee"),
+        distribution_of(body.contractor, body.normalize, "contractor"),
+        distribution_of(body.contractee, body.normalize, "contractee"),
     )
 
 
@@ -607,7 +607,7 @@ class BureauQuery(_Body):
     G: CdfText = "uniform:0,1"
 
 
-def _cdf_text(text: str, what: str) -> str:
+def cdf_text(text: str, what: str) -> str:
     """Refuse a cdf the service does not evaluate (before anything is built)."""
     name, sep, rest = text.strip().partition(":")
     if sep and name == "piecewise":
@@ -642,7 +642,7 @@ async def bureau_reputation(query: Annotated[BureauQuery, Query()]) -> dict[str,
     points) or one of the scipy.stats distributions norm, uniform, expon, logistic, laplace,
     triang and truncnorm (at most 200 characters); every number at most 1e6 in magnitude.
     """
-    f, g = _cdf_text(query.F, "F"), _cdf_text(query.G, "G")
+    f, g = cdf_text(query.F, "F"), cdf_text(query.G, "G")
 
     def solve() -> dict[str, Any]:
         function = ReputationFunction(query.C, f, g)
