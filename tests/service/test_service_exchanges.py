@@ -8,8 +8,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from live_server import LiveServer
+from test_service_streams import _stream
 
 from trustmarket.analysis.safe_exchange import plan_from_json, problem_from_json
 from trustmarket.client import ApiError, Client
@@ -111,3 +113,21 @@ def test_the_published_plan_is_accepted_and_an_unsafe_one_refused(server: LiveSe
         )
     assert malformed.value.status == 422 and "unknown or missing form" in malformed.value.message
     assert len(seller.request("GET", "/api/exchanges")) == 1
+
+
+def test_an_exchange_stream_tells_each_party_when_the_other_acts(server: LiveServer) -> None:
+    seller, buyer = server.user("seller"), server.user("buyer")
+    exchange_id = _propose(seller, "buyer")["exchange_id"]
+    outsider = server.user("eve")
+    refused = httpx.get(
+        f"{server.url}/api/exchanges/{exchange_id}/stream",
+        headers={"Authorization": f"Bearer {outsider.token}"},
+    )
+    assert refused.status_code in (403, 404) and "exchange" in refused.json()["message"]
+    messages, stop = _stream(f"{server.url}/api/exchanges/{exchange_id}/stream", seller.token)
+    try:
+        assert messages.get(timeout=10) == ("ready", {"exchange_id": exchange_id})
+        buyer.request("POST", f"/api/exchanges/{exchange_id}/accept")
+        assert messages.get(timeout=10) == ("changed", {"exchange_id": exchange_id})
+    finally:
+        stop.set()

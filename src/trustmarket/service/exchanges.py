@@ -14,7 +14,9 @@ prefers to go on at every step, not that anyone is forced to. Every action is on
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from sqlalchemy import insert, or_, select, update
@@ -69,9 +71,11 @@ def plan_actions(plan: Plan) -> list[tuple[str, tuple[int, ...] | int]]:
 
 @dataclass
 class Exchanges:
-    """The exchanges of the service; every method runs on the writer thread."""
+    """The exchanges of the service; every method runs on the writer thread. ``on_change``
+    hooks get an exchange's id after a commit that recorded one of its actions."""
 
     log: ServiceLog
+    on_change: list[Callable[[str], None]] = field(default_factory=list)
 
     @staticmethod
     def _load(work: Work, exchange_id: str) -> tuple[Any, ExchangeProblem, Plan]:
@@ -264,6 +268,8 @@ class Exchanges:
                 "detail": detail,
             },
         )
+        for hook in self.on_change:
+            work.after_commit.append(partial(hook, row.id))
 
     def accept(self, work: Work, who: Principal, exchange_id: str) -> dict[str, Any]:
         """The counterparty agrees to the proposed plan; execution starts."""

@@ -71,6 +71,9 @@ class Service:
         self.reputation = Reputation(self.log)
         self.market.on_settle.append(self.reputation.settle)
         self.exchanges = Exchanges(self.log)
+        self.exchanges.on_change.append(
+            lambda exchange_id: self.streams.publish(f"exchange:{exchange_id}", exchange_id)
+        )
         self.sharing = Sharing(self.log)
         self._tokens: OrderedDict[bytes, Principal] = OrderedDict()
         self._tokens_lock = threading.Lock()

@@ -17,12 +17,32 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Broadcaster", "Subscription", "sse_message"]
+from starlette.requests import Request
+from starlette.responses import StreamingResponse
+
+__all__ = ["Broadcaster", "Subscription", "sse_message", "sse_response"]
 
 
 def sse_message(event: str, data: Any) -> bytes:
     """One Server-Sent Events message (``event:`` and one ``data:`` line of JSON)."""
     return f"event: {event}\ndata: {json.dumps(data, separators=(',', ':'))}\n\n".encode()
+
+
+def sse_response(
+    broadcaster: Broadcaster,
+    request: Request,
+    topic: str,
+    render: Callable[[set[str]], Awaitable[bytes]],
+    first: bytes,
+) -> StreamingResponse:
+    """A Server-Sent Events response: ``first``, then ``render`` after each change of
+    ``topic``, until the client goes away."""
+    stream = broadcaster.stream(topic, render, first=first, is_disconnected=request.is_disconnected)
+    return StreamingResponse(
+        stream,
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
 
 
 @dataclass(eq=False)

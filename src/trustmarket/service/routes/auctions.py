@@ -29,7 +29,7 @@ from trustmarket.service.models import (
 )
 from trustmarket.service.principal import Principal
 from trustmarket.service.state import Service
-from trustmarket.service.streams import sse_message
+from trustmarket.service.streams import sse_message, sse_response
 from trustmarket.service.writer import Work
 
 router = APIRouter(prefix="/api", tags=["auctions"])
@@ -205,16 +205,7 @@ def _sse(
     render: Callable[[set[str]], Awaitable[bytes]],
     first: bytes,
 ) -> StreamingResponse:
-    """A Server-Sent Events response: ``first``, then ``render`` after each change of
-    ``topic``, until the client goes away."""
-    stream = service_of(request).streams.stream(
-        topic, render, first=first, is_disconnected=request.is_disconnected
-    )
-    return StreamingResponse(
-        stream,
-        media_type="text/event-stream",
-        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
-    )
+    return sse_response(service_of(request).streams, request, topic, render, first)
 
 
 async def _changed_ids(keys: set[str]) -> bytes:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request, status
+from fastapi.responses import StreamingResponse
 
 from trustmarket.service.deps import Caller, service_of
 from trustmarket.service.models import ExchangeActionBody, NewExchangeBody
+from trustmarket.service.streams import sse_message, sse_response
 
 router = APIRouter(prefix="/api/exchanges", tags=["exchanges"])
 
@@ -43,6 +45,21 @@ async def show(exchange_id: str, caller: Caller, request: Request) -> dict[str, 
     """The plan, the actions done and the next one (who must do what)."""
     service = service_of(request)
     return await service.run(lambda work: service.exchanges.describe(work, caller, exchange_id))
+
+
+@router.get("/{exchange_id}/stream", summary="Live changes (Server-Sent Events)")
+async def stream(exchange_id: str, caller: Caller, request: Request) -> StreamingResponse:
+    """For the two parties: ``event: ready`` once subscribed, then ``event: changed`` with
+    the exchange's id after each accepted, confirmed or abandoned action; fetch the exchange
+    to see it."""
+    service = service_of(request)
+    await service.run(lambda work: service.exchanges.describe(work, caller, exchange_id))
+
+    async def changed(_keys: set[str]) -> bytes:
+        return sse_message("changed", {"exchange_id": exchange_id})
+
+    first = sse_message("ready", {"exchange_id": exchange_id})
+    return sse_response(service.streams, request, f"exchange:{exchange_id}", changed, first)
 
 
 @router.post("/{exchange_id}/accept", summary="Accept a proposed exchange")

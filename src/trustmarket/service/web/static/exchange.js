@@ -1,6 +1,6 @@
 // One safe exchange, as a party sees it: accept, confirm the plan's next action, abandon.
-// The service has no stream of exchanges, so the page asks for its live part every 1.5 s
-// while the exchange runs, and redraws it only when the exchange moved on.
+// The exchange's stream (GET /api/exchanges/{id}/stream) says when the other party acted; the
+// page then asks for its live part and redraws it only when the exchange moved on.
 "use strict";
 
 (() => {
@@ -9,7 +9,6 @@
   const error = document.querySelector("#exchange-error");
   const notice = document.querySelector("#exchange-notice");
   const manual = document.querySelector("#manual-action");
-  const POLL_MS = 1500;
 
   function state(root) {
     const status = root.querySelector("#exchange-status");
@@ -38,19 +37,9 @@
     localTimes();
   }
 
-  // One timer at most: a party's own action refreshes at once and then keeps the same rhythm.
-  let timer = null;
-  function schedule() {
-    if (timer !== null || !(status() === "proposed" || status() === "active")) return;
-    timer = window.setTimeout(async () => {
-      timer = null;
-      try {
-        await refresh();
-      } finally {
-        schedule();
-      }
-    }, POLL_MS);
-  }
+  const events = new EventSource(section.dataset.events, { withCredentials: true });
+  events.addEventListener("open", () => section.setAttribute("data-connected", "true"));
+  events.addEventListener("changed", () => refresh());
 
   function say(message, kind) {
     error.textContent = kind === "error" ? message : "";
@@ -70,7 +59,6 @@
       const done = { accept: "Accepted: the exchange has started.", actions: "Confirmed.", abandon: "Abandoned." };
       say(done[path] || "Done.", "notice");
       await refresh();
-      schedule();
     } catch (e) {
       say(e.message, "error");
       button.disabled = false;
@@ -101,5 +89,4 @@
   }
 
   localTimes();
-  schedule();
 })();
