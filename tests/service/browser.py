@@ -15,6 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from live_server import PASSWORD, LiveServer, live_server
+
+from trustmarket.service.settings import Settings
 
 __all__ = ["CHROMIUM_ARGS", "SCREENSHOTS", "chromium_path", "screenshot"]
 
@@ -65,3 +68,46 @@ def chromium() -> Iterator[Any]:
             yield browser
         finally:
             browser.close()
+
+
+def expect(target: Any) -> Any:
+    """Playwright's auto-waiting assertions on ``target`` (a page or a locator)."""
+    from playwright.sync_api import expect as playwright_expect
+
+    return playwright_expect(target)
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Iterator[LiveServer]:
+    """A live service on SQLite for the pages (the API tests cover both databases; these
+    test the pages)."""
+    settings = Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'service.db'}")
+    with live_server(settings, stream_keepalive=0.5) as running:
+        yield running
+
+
+@pytest.fixture
+def browse(chromium: Any, site: LiveServer) -> Iterator[Any]:
+    """``browse()`` opens a page in a new browser context (a separate visitor)."""
+    contexts = []
+
+    def open_page(width: int = 1100) -> Any:
+        context = chromium.new_context(base_url=site.url, viewport={"width": width, "height": 900})
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def sign_up(page: Any, name: str, *, owner: bool = False) -> None:
+    """Sign up ``name`` in the page (with the auction_owner role when ``owner``)."""
+    page.goto("/signup")
+    page.get_by_label("Account name").fill(name)
+    page.get_by_label("Password").fill(PASSWORD)
+    if owner:
+        page.get_by_label("Auction owner (open auctions)").check()
+    page.get_by_role("button", name="Create account").click()
+    expect(page.locator("#account-link")).to_have_text(name)

@@ -9,6 +9,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+# The browser tests' fixtures, here so that each test process starts one browser for every file.
+from browser import browse, chromium, site  # noqa: F401
 from live_server import LiveServer, live_server
 from sqlalchemy import Engine, text
 

@@ -4,54 +4,13 @@ against a live service on SQLite (the API tests cover both databases; these test
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from browser import chromium, screenshot  # noqa: F401 - chromium is a fixture
-from live_server import PASSWORD, LiveServer, live_server
-
-from trustmarket.service.settings import Settings
+from browser import expect, screenshot, sign_up
+from live_server import PASSWORD, LiveServer
 
 pytestmark = pytest.mark.slow
-
-expect: Any = None
-
-
-@pytest.fixture
-def site(tmp_path: Path) -> Iterator[LiveServer]:
-    global expect
-    expect = pytest.importorskip("playwright.sync_api").expect
-    settings = Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'service.db'}")
-    with live_server(settings, stream_keepalive=0.5) as running:
-        yield running
-
-
-@pytest.fixture
-def browse(chromium: Any, site: LiveServer) -> Iterator[Any]:  # noqa: F811
-    """``browse()`` opens a page in a new browser context (a separate visitor)."""
-    contexts = []
-
-    def open_page(width: int = 1100) -> Any:
-        context = chromium.new_context(base_url=site.url, viewport={"width": width, "height": 900})
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield open_page
-    for context in contexts:
-        context.close()
-
-
-def sign_up(page: Any, name: str, *, owner: bool = False) -> None:
-    page.goto("/signup")
-    page.get_by_label("Account name").fill(name)
-    page.get_by_label("Password").fill(PASSWORD)
-    if owner:
-        page.get_by_label("Auction owner (open auctions)").check()
-    page.get_by_role("button", name="Create account").click()
-    expect(page.locator("#account-link")).to_have_text(name)
 
 
 def open_auction(

@@ -40,10 +40,9 @@ PAGES = [
     "/reputation",
     "/reputation/house",
     "/tools",
-    "/sharing",
     "/ledger",
 ]
-PRIVATE = ["/account", "/agents", "/auctions/new"]
+PRIVATE = ["/account", "/agents", "/auctions/new", "/sharing"]
 
 
 def test_every_page_renders_for_the_public_and_for_an_account(server: LiveServer) -> None:

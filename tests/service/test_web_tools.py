@@ -8,22 +8,19 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from html.parser import HTMLParser
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from browser import chromium, screenshot  # noqa: F401 - chromium is a fixture
-from live_server import PASSWORD, LiveServer, live_server
+from browser import expect, screenshot, sign_up
+from live_server import PASSWORD, LiveServer
 
 from trustmarket.client import ApiError
 from trustmarket.service.deps import SESSION_COOKIE
-from trustmarket.service.settings import Settings
 from trustmarket.service.web.tools_examples import EXCHANGE_EXAMPLES
 
 pytestmark = pytest.mark.slow
 
-expect: Any = None
 
 PDF_CONTRACTOR = "0:0 4:1 8:1 12:0"
 PDF_CONTRACTEE = "0:0 2:1 6:1 10:0"
@@ -32,48 +29,9 @@ TOOL_PAGES = ("/tools", "/tools/games", "/tools/contracts", "/tools/exchange", "
 
 
 @pytest.fixture
-def running(tmp_path: Path) -> Iterator[LiveServer]:
-    """A live service on SQLite (the API tests cover both databases; these test the pages)."""
-    settings = Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'service.db'}")
-    with live_server(settings, stream_keepalive=0.5) as server:
-        yield server
-
-
-@pytest.fixture
-def site(running: LiveServer) -> LiveServer:
-    global expect
-    expect = pytest.importorskip("playwright.sync_api").expect
-    return running
-
-
-@pytest.fixture
-def browse(chromium: Any, site: LiveServer) -> Iterator[Any]:  # noqa: F811
-    """``browse()`` opens a page in a new browser context (a separate visitor)."""
-    contexts = []
-
-    def open_page(width: int = 1100) -> Any:
-        context = chromium.new_context(base_url=site.url, viewport={"width": width, "height": 900})
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield open_page
-    for context in contexts:
-        context.close()
-
-
-@pytest.fixture
-def http(running: LiveServer) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=running.url, timeout=60) as client:
+def http(site: LiveServer) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=site.url, timeout=60) as client:
         yield client
-
-
-def sign_up(page: Any, name: str) -> None:
-    page.goto("/signup")
-    page.get_by_label("Account name").fill(name)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Create account").click()
-    expect(page.locator("#account-link")).to_have_text(name)
 
 
 def fits_the_screen(page: Any) -> bool:
@@ -454,8 +412,8 @@ def test_bureau_plot_refuses_bad_input_with_its_reason(
     assert message in answer.text
 
 
-def test_exchange_page_is_for_its_parties(running: LiveServer, http: httpx.Client) -> None:
-    alice, bob, eve = (running.user(name) for name in ("alice", "bob", "eve"))
+def test_exchange_page_is_for_its_parties(site: LiveServer, http: httpx.Client) -> None:
+    alice, bob, eve = (site.user(name) for name in ("alice", "bob", "eve"))
     made = alice.request(
         "POST",
         "/api/exchanges",
@@ -468,7 +426,7 @@ def test_exchange_page_is_for_its_parties(running: LiveServer, http: httpx.Clien
 
     def as_(client: Any, path: str) -> httpx.Response:
         cookies = {SESSION_COOKIE: client.token}
-        with httpx.Client(base_url=running.url, cookies=cookies) as browser:
+        with httpx.Client(base_url=site.url, cookies=cookies) as browser:
             return browser.get(path)
 
     seen = as_(bob, page)

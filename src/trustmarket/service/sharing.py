@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from sqlalchemy import insert, select
@@ -54,10 +56,12 @@ def _submission_json(submission: Submission, full: bool) -> dict[str, Any]:
 
 @dataclass
 class Sharing:
-    """The service's sharing exchange; every method runs on the writer thread."""
+    """The service's sharing exchange; every method runs on the writer thread. ``on_change``
+    hooks get the kind of each recorded event after its commit."""
 
     log: ServiceLog
     exchange: SharingExchange | None = None
+    on_change: list[Callable[[str], None]] = field(default_factory=list)
     _events: int = 0
     _stale: bool = field(default=True)
 
@@ -137,6 +141,8 @@ class Sharing:
         self.log.append(
             work, {"type": f"sharing_{kind}", "account": account, "time": work.now, **payload}
         )
+        for hook in self.on_change:
+            work.after_commit.append(partial(hook, kind))
         return result
 
     # -- requests ------------------------------------------------------------------------------

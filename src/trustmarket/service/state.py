@@ -75,6 +75,7 @@ class Service:
             lambda exchange_id: self.streams.publish(f"exchange:{exchange_id}", exchange_id)
         )
         self.sharing = Sharing(self.log)
+        self.sharing.on_change.append(lambda kind: self.streams.publish("sharing", kind))
         self._tokens: OrderedDict[bytes, Principal] = OrderedDict()
         self._tokens_lock = threading.Lock()
         self._stop = threading.Event()

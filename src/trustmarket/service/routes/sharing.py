@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request, status
+from fastapi.responses import StreamingResponse
 
 from trustmarket.service.deps import Caller, service_of
 from trustmarket.service.models import (
@@ -13,6 +14,7 @@ from trustmarket.service.models import (
     ReviewBody,
     SubmitIndicatorBody,
 )
+from trustmarket.service.streams import sse_message, sse_response
 
 router = APIRouter(prefix="/api/sharing", tags=["sharing"])
 
@@ -75,3 +77,15 @@ async def pool(caller: Caller, request: Request) -> list[dict[str, Any]]:
     others)."""
     service = service_of(request)
     return await service.run(lambda work: service.sharing.pool(work, caller))
+
+
+@router.get("/stream", summary="Sharing changes (Server-Sent Events)")
+async def stream(caller: Caller, request: Request) -> StreamingResponse:
+    """``event: ready`` once subscribed, then ``event: changed`` with the kinds of events
+    recorded (join, submit, review, incident); fetch what you may see again."""
+
+    async def changed(kinds: set[str]) -> bytes:
+        return sse_message("changed", {"kinds": sorted(kinds)})
+
+    first = sse_message("ready", {"account": caller.name})
+    return sse_response(service_of(request).streams, request, "sharing", changed, first)
