@@ -34,6 +34,22 @@ class LiveServer:
     def client(self, token: str | None = None) -> Client:
         return Client(self.url, token=token)
 
+    def admin(self, name: str = "root") -> Client:
+        """An admin, logged in. No one may sign up as admin, so the account is made by the
+        service's own code path, on the writer."""
+        from sqlalchemy.orm import Session
+
+        from trustmarket.service import accounts
+
+        def make_admin(work: Any) -> None:
+            with Session(bind=work.connection) as session:
+                accounts.register(session, name, PASSWORD, work.now, ("admin",))
+
+        self.service.writer.call(make_admin)
+        client = self.client()
+        client.login(name, PASSWORD)
+        return client
+
     def user(self, name: str, roles: list[str] | None = None) -> Client:
         """A new account, logged in."""
         client = self.client()

@@ -29,9 +29,12 @@ MEMBERS = [
 
 
 def _members(server: LiveServer) -> dict[str, Client]:
+    """The members, every one also a panel member (an admin grants the role)."""
+    admin = server.admin()
     clients = {}
     for name, tier in MEMBERS:
         clients[name] = server.user(name)
+        admin.set_roles(name, ["participant", "panel_member"])
         joined = clients[name].request("POST", "/api/sharing/members", json={"tier": tier})
         assert joined == {"member": name, "tier": tier}
     return clients

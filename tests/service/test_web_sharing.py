@@ -31,25 +31,9 @@ def log_in(page: Any, name: str) -> None:
     expect(page.locator("#account-link")).to_have_text(name)
 
 
-def _admin(site: LiveServer) -> Client:
-    """The first admin, made by the service's own code path (no one may sign up as admin)."""
-    from sqlalchemy.orm import Session
-
-    from trustmarket.service import accounts
-
-    def make_admin(work: Any) -> None:
-        with Session(bind=work.connection) as session:
-            accounts.register(session, "root", PASSWORD, work.now, ("admin",))
-
-    site.service.writer.call(make_admin)
-    admin = site.client()
-    admin.login("root", PASSWORD)
-    return admin
-
-
 def _panel(site: LiveServer, names: tuple[str, ...]) -> dict[str, Client]:
     """Members the admin made panel members (small businesses)."""
-    admin = _admin(site)
+    admin = site.admin()
     clients = {}
     for name in names:
         clients[name] = site.user(name)
@@ -153,9 +137,11 @@ def test_the_api_refusal_shows_in_the_form(browse: Any, site: LiveServer) -> Non
     _join(page, "Core business")
     # alone in the exchange: no panel can be drawn
     _submit(page, "lonely", PATTERN)
-    expect(page.locator("#indicator-form .error")).to_contain_text("a panel needs 3 members")
-    for name in ("bank", "shop", "mill"):
-        site.user(name).request("POST", "/api/sharing/members", json={"tier": "small-business"})
+    expect(page.locator("#indicator-form .error")).to_contain_text(
+        "a panel needs 3 reviewers other than grid; eligible: 0"
+    )
+    expect(page.locator("#indicator-form .error")).to_contain_text("panel_member role")
+    _panel(site, ("bank", "shop", "mill"))
     _submit(page, "bad pattern", "not a pattern")
     expect(page.locator("#indicator-form .error")).to_contain_text("not a valid STIX 2.1 Indicator")
     # no incident form for a participant
@@ -163,7 +149,7 @@ def test_the_api_refusal_shows_in_the_form(browse: Any, site: LiveServer) -> Non
 
 
 def test_an_admin_records_an_incident(browse: Any, site: LiveServer) -> None:
-    _admin(site)
+    site.admin()
     page = browse()
     log_in(page, "root")
     expect(page.get_by_role("heading", name="Join the exchange")).to_be_visible()

@@ -188,6 +188,19 @@ def test_a_panel_needs_enough_other_members() -> None:
         market.submit("a", IP, 1)
 
 
+def test_panels_come_from_the_named_reviewers_never_the_submitter() -> None:
+    market = exchange(panel_size=2)
+    reviewers = ["bank", "mill", "grid"]
+    for t in range(1, 9):
+        made = market.submit("grid", {**IP, "name": f"ip {t}"}, t, reviewers=reviewers)
+        assert set(made.panel) <= {"bank", "mill"}  # the submitter is never drawn
+    with pytest.raises(RejectedEvent, match="needs 2 reviewers other than grid; eligible: 1"):
+        market.submit("grid", IP, 20, reviewers=["bank", "grid"])
+    with pytest.raises(InvalidInput, match="reviewers must be members; not members: zed"):
+        market.submit("grid", IP, 21, reviewers=["bank", "zed"])
+    assert len(market.submissions) == 8  # refusals drew nothing
+
+
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [

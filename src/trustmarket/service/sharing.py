@@ -24,10 +24,10 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
-from trustmarket.core.errors import InvalidInput, NotPermitted, UnknownResource
+from trustmarket.core.errors import InvalidInput, NotPermitted, RejectedEvent, UnknownResource
 from trustmarket.service.ledger import ServiceLog
 from trustmarket.service.principal import Principal
-from trustmarket.service.schema import ServiceIdentity, SharingEvent
+from trustmarket.service.schema import Account, ServiceIdentity, SharingEvent
 from trustmarket.service.writer import Work
 from trustmarket.sharing import SharingExchange, Submission
 
@@ -110,7 +110,10 @@ class Sharing:
         if kind == "incident":
             return exchange.record_incident(payload["category"], time)
         if kind == "submit":
-            return exchange.submit(str(account), payload["indicator"], time)
+            # Events stored before panels came from the panel_member role have no
+            # "reviewers": their panels were drawn from every member, and replay the same.
+            reviewers = payload.get("reviewers")
+            return exchange.submit(str(account), payload["indicator"], time, reviewers)
         if kind == "review":
             return exchange.review(
                 payload["submission_id"],
@@ -160,8 +163,28 @@ class Sharing:
         return {"category": category, "recent": exchange.recent_incidents(category, work.now)}
 
     def submit(self, work: Work, who: Principal, indicator: dict[str, Any]) -> dict[str, Any]:
-        """The caller submits a STIX 2.1 Indicator; its panel is drawn."""
-        submission = self._do(work, "submit", who, {"indicator": indicator})
+        """The caller submits a STIX 2.1 Indicator; its panel is drawn from the members who
+        hold the panel_member role (kept in the event, so a replay draws the same panel even
+        after roles change)."""
+        rows = work.connection.execute(
+            select(Account.name, Account.roles).where(Account.roles.like("%panel_member%"))
+        )
+        exchange = self._live(work)
+        reviewers = sorted(
+            name
+            for name, roles in rows
+            if "panel_member" in roles.split(",") and name in exchange.members and name != who.name
+        )
+        payload = {"indicator": indicator, "reviewers": reviewers}
+        try:
+            submission = self._do(work, "submit", who, payload)
+        except RejectedEvent as error:
+            if len(reviewers) >= exchange.panel_size:
+                raise
+            raise RejectedEvent(
+                f"{error.message}: reviewers are members with the panel_member role, which "
+                "an admin grants (PUT /api/accounts/{name}/roles)"
+            ) from None
         return _submission_json(submission, full=True)
 
     def review(

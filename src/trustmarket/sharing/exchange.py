@@ -19,7 +19,7 @@ its specific error and changes nothing, the log included.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -147,17 +147,33 @@ class SharingExchange:
             raise RejectedEvent(f"{member} is not a member of the exchange; join first")
         return known
 
-    def submit(self, member: str, indicator: Mapping[str, Any], time: int) -> Submission:
+    def submit(
+        self,
+        member: str,
+        indicator: Mapping[str, Any],
+        time: int,
+        reviewers: Sequence[str] | None = None,
+    ) -> Submission:
         """Submit a STIX 2.1 Indicator (its properties: ``pattern``, ``pattern_type``,
-        ``valid_from`` required, ``indicator_types`` optional) and draw its panel."""
+        ``valid_from`` required, ``indicator_types`` optional) and draw its panel: from
+        ``reviewers`` (members chosen as reviewers, e.g. the service's panel_member role)
+        when given, else from every member; never the submitter."""
         self._member(member)
         check_time(time)
         if not isinstance(indicator, Mapping):
             raise InvalidInput(f"an indicator is a mapping of STIX properties, got {indicator!r}")
-        others = sorted(m for m in self.members if m != member)
+        if reviewers is None:
+            others = sorted(m for m in self.members if m != member)
+            pool, counted = "members", "the exchange has"
+        else:
+            unknown = sorted(str(r) for r in reviewers if r not in self.members)
+            if unknown:
+                raise InvalidInput(f"reviewers must be members; not members: {', '.join(unknown)}")
+            others = sorted(set(reviewers) - {member})
+            pool, counted = "reviewers", "eligible:"
         if len(others) < self.panel_size:
             raise RejectedEvent(
-                f"a panel needs {self.panel_size} members other than {member}; the exchange has "
+                f"a panel needs {self.panel_size} {pool} other than {member}; {counted} "
                 f"{len(others)}"
             )
         properties = {k: v for k, v in indicator.items() if k not in ("id", "created", "modified")}

@@ -8,11 +8,10 @@ shared pool it may see; forms to join with a tier, to submit a STIX 2.1 Indicato
 properties: name, description, pattern, pattern_type, indicator_types, valid_from, valid_until)
 and, for an admin, to record an incident. ``static/sharing.js`` sends the forms to the JSON API.
 
-Who reviews is the service's rule, not a role: the panel of a submission is drawn from the other
-members of the exchange (:mod:`trustmarket.service.sharing`), so the page lists the reviews the
-API's ``to_review`` names for the visitor, whether or not the account holds the ``panel_member``
-role, and each through :meth:`trustmarket.service.sharing.Sharing.submission`, which lets a
-drawn reviewer see it. The live part of the page (``?fragment=live``) is fetched again after
+The panel of a submission is drawn from the other members who hold the ``panel_member`` role
+(:mod:`trustmarket.service.sharing`); the page lists the reviews the API's ``to_review`` names
+for the visitor, each through :meth:`trustmarket.service.sharing.Sharing.submission`, which
+lets a drawn reviewer see it. The live part of the page (``?fragment=live``) is fetched again after
 the visitor's own actions and whenever ``GET /api/sharing/stream`` reports a change.
 """
 
@@ -184,7 +183,6 @@ async def sharing_page(request: Request) -> Response:
         indicator_types=INDICATOR_TYPES,
         pattern_types=PATTERN_TYPES,
         is_admin=who.has("admin"),
-        is_panel_member=who.has("panel_member"),
         # the form's default "valid from": now, by the service's clock
         now=datetime.fromtimestamp(int(service_of(request).clock()), UTC).strftime(
             "%Y-%m-%dT%H:%M:%S"
