@@ -13,7 +13,7 @@ import httpx
 import pytest
 from live_server import free_port
 
-from trustmarket.client import Client
+from trustmarket.client import ApiError, Client
 from trustmarket.service.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 
 
@@ -99,3 +99,43 @@ def test_serve_refuses_bad_settings(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert "is not a directory" in result.stderr
+
+
+def _serve_fails(data_dir: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", "from trustmarket.cli.app import main; main()", "serve", *extra],
+        env={**os.environ, "TRUSTMARKET_DATA_DIR": str(data_dir)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_serve_makes_the_first_admin_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TRUSTMARKET_ADMIN_PASSWORD", raising=False)
+    refused = _serve_fails(tmp_path, "--admin", "root")
+    assert refused.returncode == 2 and "TRUSTMARKET_ADMIN_PASSWORD" in refused.stderr
+    monkeypatch.setenv("TRUSTMARKET_ADMIN_PASSWORD", "short")
+    weak = _serve_fails(tmp_path, "--admin", "root")
+    assert weak.returncode == 2 and "password must be" in weak.stderr
+    monkeypatch.setenv("TRUSTMARKET_ADMIN_PASSWORD", "the first admin's password")
+    process, url = _serve(tmp_path, "--admin", "root")
+    try:
+        root = Client(url)
+        root.login("root", "the first admin's password")
+        assert "admin" in root.me()["roles"]
+        Client(url).register("alice", "alice's password")
+        granted = root.set_roles("alice", ["participant", "panel_member"])
+        assert granted["roles"] == ["participant", "panel_member"]
+    finally:
+        log = _stop(process)
+    assert "admin account 'root': made" in log
+    monkeypatch.setenv("TRUSTMARKET_ADMIN_PASSWORD", "another password entirely")
+    process, url = _serve(tmp_path, "--admin", "root")
+    try:
+        with pytest.raises(ApiError) as refused_login:  # an existing account is not taken over
+            Client(url).login("root", "another password entirely")
+        assert refused_login.value.status == 401
+    finally:
+        log = _stop(process)
+    assert "exists already; unchanged" in log

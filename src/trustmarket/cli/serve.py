@@ -53,17 +53,35 @@ def serve_command(
     access_log: Annotated[
         bool, typer.Option(help="Log every request as a JSON line on stderr.")
     ] = True,
+    admin: Annotated[
+        str | None,
+        typer.Option(
+            help="Make this admin account at start unless it exists; its password comes "
+            "from TRUSTMARKET_ADMIN_PASSWORD."
+        ),
+    ] = None,
 ) -> None:
     """Run the marketplace service: the HTTP API, its scheduler and live streams."""
     import os
 
     import uvicorn
 
+    from trustmarket.service.bootstrap import ADMIN_PASSWORD_VARIABLE, ensure_admin, prepare_admin
+
     from trustmarket.service.app import create_app
     from trustmarket.service.demo import DEMO_PASSWORD, seed_demo
     from trustmarket.service.settings import load_settings
 
     environ = dict(os.environ)
+    admin_password = environ.get(ADMIN_PASSWORD_VARIABLE, "")
+    if admin is not None and not admin_password:
+        typer.echo(
+            f"error: --admin {admin} needs the password in {ADMIN_PASSWORD_VARIABLE} "
+            "(it is never read from the command line)",
+            err=True,
+        )
+        raise typer.Exit(2)
+    first_admin = None if admin is None else prepare_admin(admin, admin_password)
     if data_dir is not None:
         environ["TRUSTMARKET_DATA_DIR"] = str(data_dir)
     settings = load_settings(environ)
@@ -83,6 +101,10 @@ def serve_command(
         typer.echo(f"trustmarket service on {address} ({where})", err=True)
         typer.echo(f"  web pages: {address}/   (open it in a browser)", err=True)
         typer.echo(f"  API reference: {address}/docs   health: {address}/readyz", err=True)
+        if first_admin is not None:
+            made = ensure_admin(service, first_admin)
+            state = "made" if made else "exists already; unchanged"
+            typer.echo(f"  admin account {admin!r}: {state}", err=True)
         if demo:
             seeded = seed_demo(service)
             if seeded.accounts:
