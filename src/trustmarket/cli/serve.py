@@ -66,9 +66,8 @@ def serve_command(
 
     import uvicorn
 
-    from trustmarket.service.bootstrap import ADMIN_PASSWORD_VARIABLE, ensure_admin, prepare_admin
-
     from trustmarket.service.app import create_app
+    from trustmarket.service.bootstrap import ADMIN_PASSWORD_VARIABLE, ensure_admin, prepare_admin
     from trustmarket.service.demo import DEMO_PASSWORD, seed_demo
     from trustmarket.service.settings import load_settings
 

@@ -20,7 +20,7 @@ from trustmarket.analysis.safe_exchange.problem import ExchangeProblem
 PAPER_STEPS: dict[str, int] = {"dependent-items": 5, "stocks": 16}
 
 #: Table 2: (plug-in, package disks) -> (v_s, v_d) in dollars.
-_TABLE_2 = {
+TABLE_2 = {
     (0, 0): ("0", "0"),
     (0, 1): ("5", "3"),
     (0, 2): ("9", "6"),
@@ -34,7 +34,7 @@ _TABLE_2 = {
 }
 
 #: Table 1: stock, units, seller's cost per unit, buyer's value per unit (dollars).
-_TABLE_1 = (
+TABLE_1 = (
     ("MSFT", 60, "90.81", "98.00"),
     ("HWP", 30, "102.63", "109.90"),
     ("DELL", 10, "41.81", "42.50"),
@@ -47,7 +47,7 @@ def dependent_items_example() -> ExchangeProblem:
     """Section 4.2: items ``plug-in`` (1 unit) and ``package`` (4 disks), Table 2, in USD."""
     return ExchangeProblem.dependent(
         [("plug-in", 1), ("package", 4)],
-        _TABLE_2,
+        TABLE_2,
         price="22",
         seller_forgoes="2",
         buyer_forgoes="2",
@@ -72,7 +72,7 @@ def published_dependent_plan() -> Plan:
 def stock_example() -> ExchangeProblem:
     """Section 4.1: five stocks, Table 1, in USD (``P`` equals the buyer's total value)."""
     return ExchangeProblem.independent_units(
-        _TABLE_1,
+        TABLE_1,
         price="25864.60",
         seller_forgoes="1000",
         buyer_forgoes="1500",

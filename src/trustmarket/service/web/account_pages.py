@@ -17,7 +17,7 @@ from trustmarket.core.events import OUTPUT_EVENTS
 from trustmarket.service.agents import AGENT_PARAMS
 from trustmarket.service.deps import service_of
 from trustmarket.service.models import Amount
-from trustmarket.service.web.render import login_redirect, render, visitor_of
+from trustmarket.service.web.render import login_redirect, render, render_error, visitor_of
 
 router = APIRouter(include_in_schema=False)
 
@@ -123,14 +123,7 @@ async def agent_page(agent_id: str, request: Request) -> Response:
     try:
         agent = await service.run(lambda work: service.agents.describe(work, who, agent_id))
     except TrustmarketError as error:
-        return render(
-            request,
-            "error.html",
-            visitor,
-            status_code=404,
-            heading="No such agent",
-            message=error.message,
-        )
+        return render_error(request, visitor, 404, "No such agent", error.message)
     if request.query_params.get("fragment") == "live":
         return render(request, "_agent_activity.html", visitor, agent=agent)
     return render(request, "agent.html", visitor, agent=agent)

@@ -15,7 +15,7 @@ from trustmarket.core.errors import TrustmarketError
 from trustmarket.core.money import CURRENCY_DIGITS
 from trustmarket.service.deps import service_of
 from trustmarket.service.market import MECHANISM_CHOICES
-from trustmarket.service.web.render import login_redirect, render, visitor_of
+from trustmarket.service.web.render import login_redirect, render, render_error, visitor_of
 
 router = APIRouter(include_in_schema=False)
 
@@ -179,13 +179,8 @@ async def auction_page(auction_id: str, request: Request) -> Response:
     visitor = visitor_of(request)
     context = await _auction_context(request, auction_id)
     if context is None:
-        return render(
-            request,
-            "error.html",
-            visitor,
-            status_code=404,
-            heading="No such auction",
-            message=f"there is no auction {auction_id!r}",
+        return render_error(
+            request, visitor, 404, "No such auction", f"there is no auction {auction_id!r}"
         )
     if request.query_params.get("fragment") == "live":
         return render(request, "_auction_live.html", visitor, **context)

@@ -27,6 +27,7 @@ __all__ = [
     "login_redirect",
     "money_text",
     "render",
+    "render_error",
     "templates",
     "visitor_of",
 ]
@@ -128,6 +129,15 @@ def render(
     if visitor.stale:
         response.delete_cookie(SESSION_COOKIE, path="/")
     return response
+
+
+def render_error(
+    request: Request, visitor: Visitor, status_code: int, heading: str, message: str
+) -> HTMLResponse:
+    """A page that says what went wrong (the service's own message) with its status."""
+    return render(
+        request, "error.html", visitor, status_code=status_code, heading=heading, message=message
+    )
 
 
 def login_redirect(request: Request) -> Response:

@@ -11,7 +11,7 @@ from trustmarket.core.errors import TrustmarketError
 from trustmarket.reputation.models import model_class, model_names
 from trustmarket.service.deps import service_of
 from trustmarket.service.web.charts import line_chart
-from trustmarket.service.web.render import render, visitor_of
+from trustmarket.service.web.render import render, render_error, visitor_of
 
 router = APIRouter(include_in_schema=False)
 
@@ -48,14 +48,7 @@ async def profile_page(name: str, request: Request) -> Response:
         profile = await service.run(lambda work: service.reputation.profile(work, name, model))
         history = await service.run(lambda work: service.reputation.history(work, name, model))
     except TrustmarketError as error:
-        return render(
-            request,
-            "error.html",
-            visitor,
-            status_code=400,
-            heading="Cannot show this profile",
-            message=error.message,
-        )
+        return render_error(request, visitor, 400, "Cannot show this profile", error.message)
     chart = line_chart(
         [(t, s) for t, s in history],
         title=f"{name}'s {model} score after each feedback received",

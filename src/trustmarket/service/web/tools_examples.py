@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from trustmarket.analysis.safe_exchange.paper import TABLE_1, TABLE_2
+
 __all__ = ["BUREAU_DEFAULTS", "CONTRACT_DEFAULTS", "EXCHANGE_EXAMPLES", "GAME_PRESETS"]
 
 #: name -> (title, A, B): the row player's and the column player's payoffs.
@@ -49,18 +51,7 @@ _SOFTWARE: dict[str, Any] = {
     "items": [{"name": "plug-in", "units": 1}, {"name": "package", "units": 4}],
     "table": [
         {"delivered": [p, d], "cost": cost, "value": value}
-        for (p, d), (cost, value) in {
-            (0, 0): ("0", "0"),
-            (0, 1): ("5", "3"),
-            (0, 2): ("9", "6"),
-            (0, 3): ("13", "10"),
-            (0, 4): ("17", "14"),
-            (1, 0): ("10", "6"),
-            (1, 1): ("13", "10"),
-            (1, 2): ("16", "15"),
-            (1, 3): ("18", "20"),
-            (1, 4): ("19", "26"),
-        }.items()
+        for (p, d), (cost, value) in TABLE_2.items()
     ],
 }
 
@@ -72,13 +63,7 @@ _STOCKS: dict[str, Any] = {
     "buyer_forgoes": "1500",
     "items": [
         {"name": name, "units": units, "unit_cost": cost, "unit_value": value}
-        for name, units, cost, value in (
-            ("MSFT", 60, "90.81", "98.00"),
-            ("HWP", 30, "102.63", "109.90"),
-            ("DELL", 10, "41.81", "42.50"),
-            ("EBAY", 100, "120.25", "127.25"),
-            ("PG", 40, "85.10", "88.44"),
-        )
+        for name, units, cost, value in TABLE_1
     ],
 }
 

@@ -24,7 +24,7 @@ from trustmarket.core.errors import TrustmarketError
 from trustmarket.service.deps import service_of
 from trustmarket.service.errors import status_of
 from trustmarket.service.web.exchange_steps import chunk_text, plan_actions_of, plan_items
-from trustmarket.service.web.render import login_redirect, render, visitor_of
+from trustmarket.service.web.render import login_redirect, render, render_error, visitor_of
 from trustmarket.service.web.tools_examples import (
     BUREAU_DEFAULTS,
     CONTRACT_DEFAULTS,
@@ -155,13 +155,8 @@ async def exchange_page(exchange_id: str, request: Request) -> Response:
             lambda work: service.exchanges.describe(work, who, exchange_id)
         )
     except TrustmarketError as error:
-        return render(
-            request,
-            "error.html",
-            visitor,
-            status_code=status_of(error),
-            heading="Cannot show this exchange",
-            message=error.message,
+        return render_error(
+            request, visitor, status_of(error), "Cannot show this exchange", error.message
         )
     counterparty = (
         exchange["buyer"] if exchange["proposer"] == exchange["seller"] else (exchange["seller"])
