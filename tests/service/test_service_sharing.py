@@ -128,3 +128,24 @@ def test_sharing_refusals(server: LiveServer) -> None:
         grid.request("POST", "/api/sharing/incidents", json={"category": "malicious-activity"})
     assert no_admin.value.status == 403
     assert grid.request("GET", "/api/sharing/me")["submitted"] == []
+
+
+def test_panels_are_drawn_only_from_panel_members(server: LiveServer) -> None:
+    admin = server.admin()
+    clients = {}
+    for name, tier in MEMBERS:
+        clients[name] = server.user(name)
+        clients[name].request("POST", "/api/sharing/members", json={"tier": tier})
+    for name in ("bank", "shop", "mill"):
+        admin.set_roles(name, ["participant", "panel_member"])
+    for k in range(4):
+        indicator = {**INDICATOR, "pattern": f"[ipv4-addr:value = '198.51.100.{k + 20}']"}
+        made = clients["port"].request(
+            "POST", "/api/sharing/submissions", json={"indicator": indicator}
+        )
+        assert sorted(made["panel"]) == ["bank", "mill", "shop"]  # grid holds no role
+    with pytest.raises(ApiError) as too_few:  # shop may not review its own: 2 others remain
+        clients["shop"].request("POST", "/api/sharing/submissions", json={"indicator": INDICATOR})
+    assert too_few.value.status == 409
+    assert "needs 3 reviewers other than shop; eligible: 2" in too_few.value.message
+    assert "panel_member role" in too_few.value.message
