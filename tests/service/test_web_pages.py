@@ -190,3 +190,23 @@ def test_the_palette_meets_wcag_aa_contrast() -> None:
             assert ratio >= 4.5, (text, background, round(ratio, 2))
     assert _contrast(colours["accent-ink"], colours["accent"]) >= 4.5  # button text
     assert _contrast(colours["paper"], colours["ink"]) >= 4.5  # the header
+
+
+def test_an_unknown_page_is_a_page_and_an_unknown_endpoint_json(server: LiveServer) -> None:
+    page = httpx.get(f"{server.url}/no/such/page", headers={"Accept": "text/html"})
+    assert page.status_code == 404 and "text/html" in page.headers["content-type"]
+    assert "there is no page /no/such/page" in page.text
+    api = httpx.get(f"{server.url}/api/nothing", headers={"Accept": "text/html"})
+    assert api.status_code == 404 and api.json()["error"] == "not_found"
+    plain = httpx.get(f"{server.url}/no/such/page")
+    assert plain.status_code == 404 and plain.json()["error"] == "not_found"
+
+
+def test_views_read_as_text_not_json() -> None:
+    from trustmarket.service.web.render import human_text
+
+    price = {"minor": 10000, "currency": "EUR"}
+    assert human_text([{"quantity": 4, "price": price}]) == "4 for 100.00 EUR"
+    assert human_text({"quantity": 2, "unit_price": price}) == "2 for 100.00 EUR each"
+    assert human_text({"a": 1, "b": 2}) == "a 1, b 2"
+    assert human_text(None) == "-"

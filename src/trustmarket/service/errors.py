@@ -19,7 +19,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -102,11 +102,27 @@ async def _validation_error(_request: Request, error: Exception) -> JSONResponse
     )
 
 
-async def _http_error(_request: Request, error: Exception) -> JSONResponse:
+def _wants_page(request: Request) -> bool:
+    """A person's browser asking for a page (not the API, not a static file)."""
+    path = request.url.path
+    return (
+        request.method == "GET"
+        and not path.startswith(("/api/", "/static/"))
+        and "text/html" in request.headers.get("accept", "")
+    )
+
+
+async def _http_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, HTTPException)
     codes = {404: "not_found", 405: "method_not_allowed", 401: "not_authenticated"}
     detail = error.detail if isinstance(error.detail, str) else json.dumps(error.detail)
     if error.status_code == 404 and detail == "Not Found":
+        if _wants_page(request):
+            # Imported here: the pages import the service, which imports this module.
+            from trustmarket.service.web.render import render_error, visitor_of
+
+            message = f"there is no page {request.url.path}; the markets are at /"
+            return render_error(request, visitor_of(request), 404, "No such page", message)
         detail = "no such endpoint; the API reference is at /docs"
     return JSONResponse(
         error_body(codes.get(error.status_code, "http_error"), detail),

@@ -24,6 +24,7 @@ from trustmarket.service.principal import Principal
 __all__ = [
     "STATIC_DIR",
     "Visitor",
+    "human_text",
     "login_redirect",
     "money_text",
     "render",
@@ -88,13 +89,31 @@ def money_text(value: Any) -> str:
     return "-" if value is None else str(value)
 
 
+def human_text(value: Any) -> str:
+    """A view's value as a person reads it: amounts with their currency, a (quantity, price)
+    alternative as "4 for 100.00 EUR", other objects as "key value" pairs, lists joined."""
+    if is_money(value):
+        return money_text(value)
+    if isinstance(value, dict):
+        price = value.get("price", value.get("unit_price"))
+        if "quantity" in value and is_money(price) and len(value) == 2:
+            each = " each" if "unit_price" in value else ""
+            return f"{value['quantity']} for {money_text(price)}{each}"
+        return ", ".join(f"{str(k).replace('_', ' ')} {human_text(v)}" for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return "; ".join(human_text(v) for v in value)
+    return "-" if value is None else str(value)
+
+
 def _json_attr(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"), default=str)
 
 
 def _columns(rows: list[dict[str, Any]]) -> list[str]:
-    """The keys of a list of records, in order of first appearance (a table's columns)."""
-    return list(dict.fromkeys(key for row in rows for key in row))
+    """The keys of a list of records, in order of first appearance (a table's columns), ids
+    last: people read the bidder and the amount first."""
+    keys = list(dict.fromkeys(key for row in rows for key in row))
+    return [k for k in keys if not k.endswith("_id")] + [k for k in keys if k.endswith("_id")]
 
 
 def _reject_keys(data: dict[str, Any], keys: tuple[str, ...]) -> list[str]:
@@ -104,6 +123,7 @@ def _reject_keys(data: dict[str, Any], keys: tuple[str, ...]) -> list[str]:
 templates.env.filters["columns"] = _columns
 templates.env.filters["reject_keys"] = _reject_keys
 templates.env.filters["money"] = money_text
+templates.env.filters["human"] = human_text
 templates.env.tests["money"] = is_money
 templates.env.filters["tojson_compact"] = _json_attr
 templates.env.globals["navigation"] = NAVIGATION
