@@ -13,7 +13,7 @@ async function joined() {
   try {
     await tm.api("POST", `${base}/join`, {});
   } catch (error) {
-    if (error.code !== "duplicate_event" && !/already/.test(error.message)) throw error;
+    if (error.code !== "duplicate_participant") throw error;
   }
   if (summary) summary.dataset.registered = "true";
 }
