@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from trustmarket.auctions.step_curve import step_curve_orders
 from trustmarket.combinatorial.language import format_bid, from_tables
 from trustmarket.core.errors import InvalidBid, InvalidRules, TrustmarketError
 from trustmarket.core.events import (
@@ -28,7 +29,7 @@ from trustmarket.core.events import (
 )
 from trustmarket.core.money import Money
 
-__all__ = ["ACTIONS", "build_event"]
+__all__ = ["ACTIONS", "build_curve_events", "build_event"]
 
 
 def _money(fields: dict[str, Any], name: str, currency: str) -> Money:
@@ -118,3 +119,27 @@ def build_event(
     if make is None:
         raise InvalidRules(f"unknown action {action!r}; allowed: {', '.join(ACTIONS)}")
     return make(who, fields, currency, id=event_id, time=time)
+
+
+def build_curve_events(
+    who: str,
+    side: str,
+    points: list[dict[str, Any]],
+    currency: str,
+    new_id: Callable[[], str],
+    time: int,
+) -> list[InputEvent]:
+    """The orders of ``who``'s step curve (points of the API's ``{"quantity", "unit_price"}``)
+    as engine events, best price first (:func:`trustmarket.auctions.step_curve.step_curve_orders`);
+    ``new_id`` gives each order its id."""
+    parsed = []
+    for i, point in enumerate(points):
+        try:
+            parsed.append((point["quantity"], _money(point, "unit_price", currency)))
+        except TrustmarketError as error:
+            raise type(error)(f"points[{i}]: {error.message}") from None
+    trader_side = Side(side)
+    return [
+        Order(trader=who, side=trader_side, quantity=q, unit_price=p, id=new_id(), time=time)
+        for q, p in step_curve_orders(trader_side, parsed)
+    ]

@@ -29,7 +29,6 @@ from trustmarket.auctions.engine import AuctionEngine
 from trustmarket.auctions.registry import MECHANISMS, mechanism
 from trustmarket.auctions.rules import RevealAfter, Rules
 from trustmarket.auctions.scenario import parse_scenario
-from trustmarket.auctions.step_curve import step_curve_orders
 from trustmarket.auctions.visibility import view
 from trustmarket.core.errors import (
     InvalidBid,
@@ -38,17 +37,9 @@ from trustmarket.core.errors import (
     TrustmarketError,
     UnknownResource,
 )
-from trustmarket.core.events import (
-    InputEvent,
-    Order,
-    Outcome,
-    Side,
-    event_to_json,
-    input_event_from_json,
-)
-from trustmarket.core.money import Money
+from trustmarket.core.events import InputEvent, Outcome, event_to_json, input_event_from_json
 from trustmarket.core.serialization import from_jsonable, to_jsonable
-from trustmarket.service.actions import build_event
+from trustmarket.service.actions import build_curve_events, build_event
 from trustmarket.service.ledger import ServiceLog, event_entry
 from trustmarket.service.principal import Principal
 from trustmarket.service.schema import Account, Auction, AuctionEvent
@@ -304,26 +295,10 @@ class Market:
                 f"this {engine.info.name} auction takes no curves; curves are bids of: "
                 f"{', '.join(curve_mechanisms)}"
             )
-        currency = engine.config.currency
-        parsed = []
-        for i, point in enumerate(points):
-            try:
-                parsed.append((point["quantity"], Money.parse(point["unit_price"], currency)))
-            except TrustmarketError as error:
-                raise type(error)(f"points[{i}]: {error.message}") from None
-        orders = step_curve_orders(Side(side), parsed)
         t = max(work.now, engine.timeline.last_time)
-        events = [
-            Order(
-                id=work.new_id(t),
-                time=t,
-                trader=who.name,
-                side=Side(side),
-                quantity=q,
-                unit_price=p,
-            )
-            for q, p in orders
-        ]
+        events = build_curve_events(
+            who.name, side, points, engine.config.currency, lambda: work.new_id(t), t
+        )
         trial = copy.deepcopy(engine)
         for i, event in enumerate(events):
             try:
