@@ -127,3 +127,16 @@ def test_an_auction_closing_on_schedule_settles_too(server: LiveServer) -> None:
     (trade,) = buyer.request("GET", "/api/transactions")
     assert (trade["buyer"], trade["seller"], trade["value"]["minor"]) == ("buyer", "seller", 2500)
     assert house.request("GET", "/api/transactions") == []  # the owner is not a party here
+
+
+def test_score_history_checks_the_model_even_before_the_models_reload(
+    server: LiveServer,
+) -> None:
+    client = server.client()
+    assert client.reputation_history("nobody", "beta") == []
+    server.service.writer.call(lambda work: server.service.reputation._forget_models())
+    assert client.reputation_history("nobody", "beta") == []  # a rollback emptied the models
+    with pytest.raises(ApiError) as unknown:
+        client.reputation_history("nobody", "karma")
+    assert unknown.value.status == 422
+    assert "unknown reputation model 'karma'; allowed: accumulative" in unknown.value.message

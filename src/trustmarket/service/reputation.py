@@ -245,14 +245,20 @@ class Reputation:
             self.load(work)
 
     # -- profiles ------------------------------------------------------------------------------
+    @staticmethod
+    def _check_model(model: str) -> None:
+        # The registry, not self.models: those are empty between a rollback and their reload.
+        if model not in model_names():
+            raise InvalidFeedback(
+                f"unknown reputation model {model!r}; allowed: {', '.join(model_names())}"
+            )
+
     def profile(self, work: Work, name: str, model: str | None) -> dict[str, Any]:
         """An account's scores under every model, its received feedback (newest first), and
         with ``model`` the explanation of that model's score."""
         self._ensure(work)
-        if model is not None and model not in self.models:
-            raise InvalidFeedback(
-                f"unknown reputation model {model!r}; allowed: {', '.join(self.models)}"
-            )
+        if model is not None:
+            self._check_model(model)
         rows = work.connection.execute(
             select(FeedbackRow)
             .where(FeedbackRow.subject == name)
@@ -291,10 +297,7 @@ class Reputation:
         the last ``points`` feedbacks about it. A fresh model is fed every stored feedback in
         time order (models such as EigenTrust read feedback about others too) and scored only
         at those moments, so the cost is one pass plus ``points`` scorings."""
-        if model not in self.models:
-            raise InvalidFeedback(
-                f"unknown reputation model {model!r}; allowed: {', '.join(self.models)}"
-            )
+        self._check_model(model)
         rows = work.connection.execute(
             select(FeedbackRow).order_by(FeedbackRow.time, FeedbackRow.transaction_id)
         ).all()
