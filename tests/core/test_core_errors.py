@@ -43,6 +43,7 @@ from trustmarket.core.errors import (
     InvalidSimulation,
     InvalidTreeHead,
     LogFork,
+    NoPanel,
     NotAuthenticated,
     NotOpen,
     NotPermitted,
@@ -107,6 +108,7 @@ REJECTED = {
     OutOfOrder,
     RetractionNotAllowed,
     UnsupportedEvent,
+    NoPanel,
 }
 
 

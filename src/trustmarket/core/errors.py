@@ -91,6 +91,12 @@ class RejectedEvent(TrustmarketError):
     code = "rejected"
 
 
+class NoPanel(RejectedEvent):
+    """A shared indicator cannot get its review panel: too few eligible reviewers."""
+
+    code = "no_panel"
+
+
 class BidTooLow(RejectedEvent):
     """A bid is below the reserve, the minimum increment or the clock price."""
 

@@ -24,7 +24,7 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
-from trustmarket.core.errors import InvalidInput, NotPermitted, RejectedEvent, UnknownResource
+from trustmarket.core.errors import InvalidInput, NoPanel, NotPermitted, UnknownResource
 from trustmarket.service.ledger import ServiceLog
 from trustmarket.service.principal import Principal
 from trustmarket.service.schema import Account, ServiceIdentity, SharingEvent
@@ -178,10 +178,8 @@ class Sharing:
         payload = {"indicator": indicator, "reviewers": reviewers}
         try:
             submission = self._do(work, "submit", who, payload)
-        except RejectedEvent as error:
-            if len(reviewers) >= exchange.panel_size:
-                raise
-            raise RejectedEvent(
+        except NoPanel as error:
+            raise NoPanel(
                 f"{error.message}: reviewers are members with the panel_member role, which "
                 "an admin grants (PUT /api/accounts/{name}/roles)"
             ) from None

@@ -28,7 +28,7 @@ import numpy as np
 import stix2  # type: ignore[import-untyped]
 import stix2.exceptions  # type: ignore[import-untyped]
 
-from trustmarket.core.errors import InvalidInput, RejectedEvent
+from trustmarket.core.errors import InvalidInput, NoPanel, RejectedEvent
 from trustmarket.core.events import check_time
 from trustmarket.core.ids import check_id
 from trustmarket.core.randomness import check_seed
@@ -172,7 +172,7 @@ class SharingExchange:
             others = sorted(set(reviewers) - {member})
             pool, counted = "reviewers", "eligible:"
         if len(others) < self.panel_size:
-            raise RejectedEvent(
+            raise NoPanel(
                 f"a panel needs {self.panel_size} {pool} other than {member}; {counted} "
                 f"{len(others)}"
             )
