@@ -330,3 +330,27 @@ def test_keyboard_only_log_in_and_every_control_has_a_label(browse: Any, site: L
         # nothing wider than a phone: wide tables scroll inside their own box
         width = page.evaluate("() => document.documentElement.scrollWidth")
         assert width <= 390, (path, width)
+
+
+def test_retraction_from_the_page_where_the_rules_allow_it(browse: Any, site: LiveServer) -> None:
+    owner = site.user("olga", ["participant", "auction_owner"])
+    allowed = owner.create_auction(
+        "vickrey", "EUR", duration=600, rules={"reveal_during": "none", "retract_before": "yes"}
+    )["auction_id"]
+    fixed = owner.create_auction("vickrey", "EUR", duration=600)["auction_id"]
+    alice = browse()
+    sign_up(alice, "alice")
+    for auction_id in (allowed, fixed):
+        alice.goto(f"/auctions/{auction_id}")
+        alice.get_by_label("Amount (EUR)").fill("30.00")
+        alice.get_by_role("button", name="Place bid").click()
+        expect(alice.locator(".notice")).to_contain_text("Bid accepted")
+    # the rules of the second forbid retraction: no button is offered
+    expect(alice.locator("button.retract")).to_have_count(0)
+    alice.goto(f"/auctions/{allowed}")
+    alice.get_by_role("button", name="Retract").click()
+    expect(alice.locator("#no-own-bids")).to_be_visible()
+    api = site.client()
+    api.login("alice", PASSWORD)
+    assert api.auction(allowed)["your_bids"] == []
+    assert len(api.auction(fixed)["your_bids"]) == 1

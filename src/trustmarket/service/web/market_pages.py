@@ -92,10 +92,6 @@ BID_FORMS = {
 }
 
 
-def _int_or_none(value: str | None) -> int | None:
-    return int(value) if value is not None and value.isdigit() else None
-
-
 @router.get("/")
 async def markets(request: Request) -> Response:
     visitor = visitor_of(request)

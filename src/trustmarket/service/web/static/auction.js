@@ -162,13 +162,12 @@ tm.onSubmit("#package-form", async (_data, form) => {
 section.addEventListener("click", async (event) => {
   const button = event.target.closest("button.retract");
   if (!button) return;
-  const error = document.querySelector("#retract-error");
   try {
     await tm.api("POST", `${base}/retractions`, { bid_id: button.dataset.bid });
-    if (section.tmRefresh) section.tmRefresh();
+    refresh();
   } catch (e) {
-    const shown = document.querySelector("#retract-error");
-    (shown || error).textContent = e.message;
+    // Looked up now: a refresh of the live part replaces the element.
+    document.querySelector("#retract-error").textContent = e.message;
   }
 });
 
