@@ -40,11 +40,13 @@ from trustmarket.core.events import (
     Trade,
     UnitsBid,
     UnitsOffer,
+    bid_accepted,
     check_quantity,
     check_time,
     event_to_json,
     input_event_from_json,
     output_event_from_json,
+    price_changed,
 )
 from trustmarket.core.money import CURRENCY_DIGITS, Money
 
@@ -330,6 +332,39 @@ def test_events_are_frozen() -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
         bid.amount = eur(1)  # type: ignore[misc]
     assert bid.amount == eur(100)
+
+
+@pytest.mark.parametrize("kind", sorted(OUTPUT_EVENTS))
+@settings(max_examples=20, deadline=None)
+@given(data=st.data())
+def test_output_events_stay_frozen_and_keyword_only(kind: str, data: st.DataObject) -> None:
+    # Output events are built through their slots (a faster __init__): same object, same rules.
+    event = data.draw(OUTPUT_STRATEGIES[kind])
+    fields = {f.name: getattr(event, f.name) for f in dataclasses.fields(event)}
+    again = type(event)(**fields)
+    assert again == event and hash(again) == hash(event)
+    assert dataclasses.replace(event, time=event.time + 1).time == event.time + 1
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        event.time = 5  # type: ignore[misc]
+    with pytest.raises(TypeError, match="positional"):
+        type(event)(*fields.values())
+    missing = dict(fields)
+    del missing["cause"]
+    with pytest.raises(TypeError, match="cause"):
+        type(event)(**missing)
+
+
+@settings(max_examples=30, deadline=None)
+@given(accepted=OUTPUT_STRATEGIES["bid_accepted"], changed=OUTPUT_STRATEGIES["price_changed"])
+def test_positional_builders_equal_the_classes(
+    accepted: BidAccepted, changed: PriceChanged
+) -> None:
+    built = bid_accepted(accepted.cause, accepted.time, accepted.bid_id, accepted.bidder)
+    assert type(built) is BidAccepted and built == accepted
+    again = price_changed(changed.cause, changed.time, changed.price, changed.leader)
+    assert type(again) is PriceChanged and again == changed
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        built.bidder = "x"  # type: ignore[misc]
 
 
 # -- JSON round trips ------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 from hypothesis import given, settings
@@ -63,6 +63,14 @@ class Checked:
             raise BidSyntaxError("expected ']'", "[a b", 4)
         if self.kind == "file":
             raise FileFormatError("bad header", "inst.txt", 2)
+
+
+class Record(NamedTuple):
+    """A hot record kept as a tuple (like a sealed bid): serialised by field name."""
+
+    name: str
+    price: Money
+    count: int = 1
 
 
 money = st.builds(
@@ -229,3 +237,26 @@ def test_construction_errors_with_extra_attributes_keep_them() -> None:
 def test_unsupported_types_are_programming_errors() -> None:
     with pytest.raises(TypeError, match="cannot deserialise"):
         from_jsonable(float, 1.5)
+
+
+@given(name=st.text(max_size=8), price=money, count=st.integers())
+def test_named_tuples_round_trip_by_field_name(name: str, price: Money, count: int) -> None:
+    record = Record(name, price, count)
+    data = to_jsonable({"r": record})
+    assert data == {"r": {"name": name, "price": price.to_json(), "count": count}}
+    back = from_jsonable(dict[str, Record], json.loads(json.dumps(data)))
+    assert back == {"r": record} and type(back["r"]) is Record
+
+
+def test_named_tuple_fields_are_checked_like_dataclass_fields() -> None:
+    data = to_jsonable(Record("a", Money(5, "EUR"), 2))
+    del data["count"]  # a field with a default may be omitted
+    assert from_jsonable(Record, data) == Record("a", Money(5, "EUR"))
+    with pytest.raises(InvalidInput, match=r"^r: missing field 'name'$"):
+        from_jsonable(Record, {"price": data["price"]}, "r")
+    with pytest.raises(InvalidInput, match=r"^r: unknown field\(s\) size; allowed: name, price"):
+        from_jsonable(Record, {**data, "size": 3}, "r")
+    with pytest.raises(InvalidInput, match=r"^r\.count: expected an integer"):
+        from_jsonable(Record, {**data, "count": "3"}, "r")
+    with pytest.raises(InvalidInput, match=r"^r: expected an object for Record"):
+        from_jsonable(Record, ["a", data["price"], 2], "r")

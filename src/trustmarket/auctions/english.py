@@ -31,12 +31,12 @@ from trustmarket.core.errors import BidTooLow, InvalidRules, RetractionNotAllowe
 from trustmarket.core.events import (
     Award,
     Bid,
-    BidAccepted,
     InputEvent,
     Outcome,
     OutputEvent,
-    PriceChanged,
     Retract,
+    bid_accepted,
+    price_changed,
 )
 from trustmarket.core.money import Money
 
@@ -186,7 +186,7 @@ class EnglishAuction(AuctionEngine[EnglishConfig, EnglishState]):
         candidates = {event.bidder}
         candidates.update(name for name in (st.leader, st.second) if name is not None)
         out: list[OutputEvent] = [
-            BidAccepted(cause=event.id, time=event.time, bid_id=event.id, bidder=event.bidder)
+            bid_accepted(event.id, event.time, event.id, event.bidder)  # positional: hot path
         ]
         out.extend(self._restand(candidates, event))
         out.extend(self.bid_accepted(event))
@@ -219,7 +219,7 @@ class EnglishAuction(AuctionEngine[EnglishConfig, EnglishState]):
             if st.price is not None
             else Money.zero(self.config.currency)
         )
-        return [PriceChanged(cause=event.id, time=event.time, price=price_money, leader=st.leader)]
+        return [price_changed(event.id, event.time, price_money, st.leader)]
 
     def retract_bid(self, event: Retract) -> list[OutputEvent]:
         st = self.state

@@ -10,12 +10,13 @@ dominant strategy. Bids are never revealed before the clearing: both mechanisms 
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 from trustmarket.auctions.engine import AuctionConfig, AuctionEngine, MechanismInfo, tie_key
-from trustmarket.auctions.rules import ClearWhen, CloseWhen, RevealDuring, Rules
+from trustmarket.auctions.rules import ClearWhen, CloseWhen, RevealDuring, Rules, TieBreaking
 from trustmarket.core.errors import (
     BidTooLow,
     DuplicateBid,
@@ -26,11 +27,11 @@ from trustmarket.core.errors import (
 from trustmarket.core.events import (
     Award,
     Bid,
-    BidAccepted,
     InputEvent,
     Outcome,
     OutputEvent,
     Retract,
+    bid_accepted,
 )
 from trustmarket.core.money import Money
 
@@ -47,13 +48,22 @@ class SealedConfig(AuctionConfig):
             raise InvalidRules(f"reserve must be positive, got {self.reserve}")
 
 
-@dataclass(slots=True)
-class SealedBid:
+class SealedBid(NamedTuple):
+    """One sealed bid: ``amount`` in minor units, ``rank`` its tie-breaking key (smaller wins).
+
+    A tuple of plain values: the garbage collector stops tracking it, so a million stored bids
+    cost no collector time (bench/auctions.py)."""
+
     bid_id: str
     bidder: str
     time: int
     amount: int
     rank: int
+
+
+_new_tuple = tuple.__new__  # builds a SealedBid without NamedTuple's Python-level __new__
+_AMOUNT = operator.itemgetter(SealedBid._fields.index("amount"))
+_RANK = operator.itemgetter(SealedBid._fields.index("rank"))
 
 
 @dataclass(kw_only=True)
@@ -100,6 +110,7 @@ class SealedBidAuction(AuctionEngine[SealedConfig, SealedState]):
             and self.rules.clear_when is ClearWhen.AT_TIME
             and config.end is not None
         )
+        self._rank_is_seq = self.rules.tie_breaking is TieBreaking.EARLIER
 
     def bid_handlers(self) -> dict[type[InputEvent], Callable[[Any], list[OutputEvent]]]:
         return {Bid: self._on_bid}
@@ -129,20 +140,16 @@ class SealedBidAuction(AuctionEngine[SealedConfig, SealedState]):
                 f"{event.bidder!r} already has sealed bid {st.by_bidder[event.bidder]!r}; "
                 "one bid per bidder (retract it first if the rules allow)"
             )
-        tl.seq += 1
-        st.bids[event.id] = SealedBid(
-            event.id,
-            event.bidder,
-            event.time,
-            event.amount.minor,
-            tie_key(self.rules, tl.seq, event.id),
-        )
-        st.by_bidder[event.bidder] = event.id
+        tl.seq = seq = tl.seq + 1
+        bid_id, bidder, time = event.id, event.bidder, event.time
+        rank = seq if self._rank_is_seq else tie_key(self.rules, seq, bid_id)
+        st.bids[bid_id] = _new_tuple(SealedBid, (bid_id, bidder, time, event.amount.minor, rank))
+        st.by_bidder[bidder] = bid_id
         # What AuctionEngine.bid_accepted does, for a sealed auction: it has no soft close and
         # never clears on every bid (check_rules), so only the idle timer moves.
-        tl.last_activity = event.time
+        tl.last_activity = time
         tl.pending = True
-        return [BidAccepted(cause=event.id, time=event.time, bid_id=event.id, bidder=event.bidder)]
+        return [bid_accepted(bid_id, time, bid_id, bidder)]  # positional: the per-bid hot path
 
     def retract_bid(self, event: Retract) -> None:
         st = self.state
@@ -156,7 +163,11 @@ class SealedBidAuction(AuctionEngine[SealedConfig, SealedState]):
 
     def ranking(self) -> list[SealedBid]:
         """Bids from best to worst: highest amount first, ties by the tie-breaking rank."""
-        return sorted(self.state.bids.values(), key=lambda b: (-b.amount, b.rank))
+        # Two stable sorts on C-level keys (rank up, then amount down, which keeps the rank
+        # order among equal amounts) instead of one on a Python key: clearing a thousand bids
+        # then costs a fraction of taking them.
+        by_rank = sorted(self.state.bids.values(), key=_RANK)
+        return sorted(by_rank, key=_AMOUNT, reverse=True)
 
     def clear(self, time: int, final: bool) -> Outcome:
         ranking = self.ranking()

@@ -1,9 +1,11 @@
 """Dataclasses to JSON-ready values and back, checking every field on the way in.
 
-Engines keep their state and events in plain dataclasses. This module turns them into dicts of
-JSON types (``Money`` as ``{"minor": int, "currency": str}``, enums by value, tuples as lists)
-and rebuilds them from such dicts, raising :class:`~trustmarket.core.errors.InvalidInput` with
-the path of the offending field (``events[3].amount.minor: expected int``).
+Engines keep their state and events in plain dataclasses (and a few hot records in
+``typing.NamedTuple`` classes, serialised by field name the same way). This module turns them
+into dicts of JSON types (``Money`` as ``{"minor": int, "currency": str}``, enums by value,
+tuples as lists) and rebuilds them from such dicts, raising
+:class:`~trustmarket.core.errors.InvalidInput` with the path of the offending field
+(``events[3].amount.minor: expected int``).
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ def to_jsonable(value: Any) -> Any:
         for f in dataclasses.fields(value):
             out[f.name] = to_jsonable(getattr(value, f.name))
         return out
+    if _is_named_tuple(type(value)):  # a record kept as a tuple: by field name, like a dataclass
+        return {name: to_jsonable(item) for name, item in zip(value._fields, value, strict=True)}
     if isinstance(value, tuple | list):
         return [to_jsonable(v) for v in value]
     if isinstance(value, set | frozenset):
@@ -50,6 +54,12 @@ def to_jsonable(value: Any) -> Any:
 @functools.cache
 def _hints(cls: Any) -> dict[str, Any]:
     return typing.get_type_hints(cls)
+
+
+def _is_named_tuple(cls: Any) -> bool:
+    """A ``typing.NamedTuple`` class (engines keep some hot records as tuples: the garbage
+    collector stops tracking a tuple of plain values, a slotted object it tracks forever)."""
+    return isinstance(cls, type) and issubclass(cls, tuple) and hasattr(cls, "_fields")
 
 
 def _with_path(exc: TrustmarketError, path: str) -> TrustmarketError:
@@ -143,25 +153,38 @@ def from_jsonable(tp: Any, data: Any, path: str = "value") -> Any:
         _, value_tp = typing.get_args(tp)
         return {str(k): from_jsonable(value_tp, v, f"{path}.{k}") for k, v in data.items()}
     if isinstance(tp, type) and dataclasses.is_dataclass(tp):
-        return _dataclass_from_jsonable(tp, data, path)
+        return _record_from_jsonable(tp, data, path)
+    if _is_named_tuple(tp):
+        return _record_from_jsonable(tp, data, path)
     raise TypeError(f"cannot deserialise type {tp!r}")
 
 
-def _dataclass_from_jsonable(cls: type[T], data: Any, path: str) -> T:
+def _required_fields(cls: Any) -> dict[str, bool]:
+    """The fields a record is built from, each with whether it must be given."""
+    if _is_named_tuple(cls):
+        return {name: name not in cls._field_defaults for name in cls._fields}
+    return {
+        f.name: f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+        for f in dataclasses.fields(cls)
+        if f.init
+    }
+
+
+def _record_from_jsonable(cls: type[T], data: Any, path: str) -> T:
     if not isinstance(data, dict):
         raise _fail(path, f"an object for {cls.__name__}", data)
     hints = _hints(cast(Hashable, cls))
-    fields = {f.name: f for f in dataclasses.fields(cls) if f.init}  # type: ignore[arg-type]
+    fields = _required_fields(cls)
     unknown = set(data) - set(fields) - {"type"}
     if unknown:
         raise InvalidInput(
             f"{path}: unknown field(s) {', '.join(sorted(unknown))}; allowed: {', '.join(fields)}"
         )
     kwargs: dict[str, Any] = {}
-    for name, f in fields.items():
+    for name, required in fields.items():
         if name in data:
             kwargs[name] = from_jsonable(hints[name], data[name], f"{path}.{name}")
-        elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+        elif required:
             raise InvalidInput(f"{path}: missing field {name!r}")
     try:
         return cls(**kwargs)
