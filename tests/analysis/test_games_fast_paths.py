@@ -2,33 +2,57 @@
 
 - Float vertex enumeration enumerates one polytope and solves for the partners; when that does
   not apply it enumerates both. Both must give the same equilibria, and the same as gambit.
+- That shortcut runs compiled when numba is installed; the numpy version must take the same
+  decisions (give up on the same games) and find the same equilibria.
 - Float Lemke-Howson runs a compiled loop when numba is installed; the numpy loop must take the
   same pivots to the same equilibrium.
+- Without numba at all (a fresh interpreter that cannot import it) everything still works and
+  gives the same answers.
 """
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from fractions import Fraction
 
 import numpy as np
 import pytest
 from test_games_crosscheck import SIZES, gambit_equilibria, rounded
 
-from trustmarket.analysis.games import Game, lemke_howson_compiled
+from trustmarket.analysis.games import Game, lemke_howson_compiled, vertex_compiled
 from trustmarket.analysis.games import vertex_enumeration as vertex_module
 from trustmarket.analysis.games.equilibrium import EquilibriumSet
-from trustmarket.analysis.games.polytope import shifted_positive
+from trustmarket.analysis.games.polytope import constraint_system, raw_vertices, shifted_positive
 from trustmarket.analysis.games.vertex_enumeration import vertex_enumeration
 
 
 def both_polytopes(game: Game, monkeypatch: pytest.MonkeyPatch) -> EquilibriumSet:
     with monkeypatch.context() as patch:
-        patch.setattr(vertex_module, "_partners_by_solving", lambda a, b: None)
+        patch.setattr(vertex_module, "_shortcut", lambda a, b, a_pos, b_pos: None)
         return vertex_enumeration(game.A, game.B)
 
 
 def shortcut(game: Game) -> object:
+    """The numpy version of the one-polytope shortcut (None when it does not apply)."""
     return vertex_module._partners_by_solving(shifted_positive(game.A), shifted_positive(game.B))
+
+
+needs_numba = pytest.mark.skipif(
+    vertex_compiled.compiled_partner_equilibria is None, reason="numba is not installed"
+)
+
+
+def both_shortcuts(game: Game, monkeypatch: pytest.MonkeyPatch) -> tuple[object, object]:
+    """The shortcut's answer compiled and in numpy: None or (rows, cols, row payoffs, col
+    payoffs)."""
+    args = (game.A, game.B, shifted_positive(game.A), shifted_positive(game.B))
+    fast = vertex_module._shortcut(*args)
+    with monkeypatch.context() as patch:
+        patch.setattr(vertex_compiled, "compiled_partner_equilibria", None)
+        slow = vertex_module._shortcut(*args)
+    return fast, slow
 
 
 def as_set(result: EquilibriumSet) -> set[tuple[tuple[float, ...], ...]]:
@@ -94,6 +118,100 @@ def test_degenerate_at_an_equilibrium_falls_back_and_reports_components() -> Non
     assert as_set(result) == as_set(exact)
 
 
+def singular_partner_system(game: Game) -> bool:
+    """Whether the partner system of some vertex of the enumerated polytope is singular (exact
+    rank for these small integer games)."""
+    a_pos, b_pos = shifted_positive(game.A), shifted_positive(game.B)
+    m, n = game.shape
+    side = 0 if m <= n else 1
+    g_own, h_own = constraint_system((b_pos if side == 0 else a_pos).astype(float), side)
+    g, _ = constraint_system((a_pos if side == 0 else b_pos).astype(float), 1 - side)
+    _, tight = raw_vertices(g_own, h_own)
+    return any(
+        np.linalg.matrix_rank(g[~labels]) < g.shape[1]
+        for labels in tight
+        if (~labels).sum() == g.shape[1]
+    )
+
+
+def compare_shortcuts(game: Game, monkeypatch: pytest.MonkeyPatch) -> bool | None:
+    """Check the compiled shortcut against the numpy one on ``game``: the same equilibria when
+    both apply; when only one does, a partner system is exactly singular (the numpy version then
+    depends on whether LAPACK meets an exact zero on the whole system; the compiled one solves
+    the reduced system and gives up on an exact zero) and the final answers agree. Returns
+    whether the shortcut applied (None when the two differ)."""
+    fast, slow = both_shortcuts(game, monkeypatch)
+    where = (game.A.tolist(), game.B.tolist())
+    if (fast is None) != (slow is None):
+        assert singular_partner_system(game), where
+        with monkeypatch.context() as patch:
+            patch.setattr(vertex_compiled, "compiled_partner_equilibria", None)
+            expected = vertex_enumeration(game.A, game.B)
+        found = vertex_enumeration(game.A, game.B)
+        assert as_set(found) == as_set(expected), where
+        assert found.degenerate == expected.degenerate, where
+        return None
+    if fast is None or slow is None:
+        return False
+    for got, wanted in zip(fast, slow, strict=True):  # type: ignore[call-overload]
+        assert np.asarray(got).shape == np.asarray(wanted).shape, where
+        np.testing.assert_allclose(got, wanted, rtol=0, atol=1e-12, err_msg=str(where))
+    return True
+
+
+@needs_numba
+@pytest.mark.parametrize(
+    ("m", "n"), [(1, 4), (2, 2), (3, 5), (5, 3), (6, 6), (8, 8), (4, 9), (9, 4), (12, 12)]
+)
+def test_compiled_shortcut_takes_the_numpy_decisions(
+    m: int, n: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rng = np.random.default_rng(71 * m + n)
+    for _ in range(2 if m * n < 100 else 1):
+        game = Game(rng.random((m, n)), rng.random((m, n)))
+        assert compare_shortcuts(game, monkeypatch) is True  # random payoffs: it applies
+    # integer payoffs: ties, degenerate polytopes and continua, where the shortcut gives up
+    for k in (2, 3, 5):
+        for _ in range(4 if m * n < 100 else 1):
+            game = Game(rng.integers(0, k, size=(m, n)), rng.integers(0, k, size=(m, n)))
+            compare_shortcuts(game, monkeypatch)
+
+
+@needs_numba
+def test_compiled_shortcut_on_many_tie_rich_games(monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = np.random.default_rng(3030)
+    outcomes = {True: 0, False: 0, None: 0}
+    for index in range(300):
+        m, n = (int(v) for v in rng.integers(2, 7, size=2))
+        top = 4 if index % 2 else 10  # fewer ties in every second game
+        game = Game(rng.integers(0, top, size=(m, n)), rng.integers(0, top, size=(m, n)))
+        outcomes[compare_shortcuts(game, monkeypatch)] += 1
+    # both outcomes were compared, and the two versions rarely part ways
+    assert outcomes[True] > 30 and outcomes[False] > 30 and outcomes[None] < 15, outcomes
+
+
+@needs_numba
+def test_compiled_shortcut_gives_up_on_a_continuum_of_equilibria() -> None:
+    # Column 1 gives the row player 1 whatever he does: the partner system of the vertex (1, 0)
+    # of P is singular, and the compiled shortcut must hand over as the numpy one does.
+    game = Game([[1.0, 1.0], [0.0, 1.0]], [[1.0, 1.0], [1.0, 0.0]])
+    args = (game.A, game.B, shifted_positive(game.A), shifted_positive(game.B))
+    assert vertex_module._shortcut(*args) is None
+
+
+def test_condition_bound_bounds_the_condition_number() -> None:
+    # |M|_F |M^-1|_F lies between cond_2(M) and dim * cond_2(M); singular matrices give inf.
+    rng = np.random.default_rng(8)
+    for dim in (1, 2, 5, 12):
+        for scale in (1.0, 1e-4, 1e6):
+            matrix = rng.random((dim, dim)) * scale
+            exact = np.linalg.cond(matrix)
+            bound = vertex_compiled.condition_bound(matrix.copy(), np.empty((dim, dim)))
+            assert exact * (1 - 1e-9) <= bound <= dim * exact * (1 + 1e-9)
+    singular = np.array([[1.0, 2.0], [2.0, 4.0]])
+    assert vertex_compiled.condition_bound(singular, np.empty((2, 2))) == np.inf
+
+
 @pytest.mark.skipif(lemke_howson_compiled.compiled_solve is None, reason="numba is not installed")
 @pytest.mark.parametrize(("m", "n"), [(2, 2), (3, 5), (6, 6), (10, 7), (20, 20)])
 def test_compiled_lemke_howson_takes_the_numpy_path(
@@ -147,3 +265,48 @@ def test_float_and_exact_vertex_enumeration_agree_on_many_tie_rich_games() -> No
         assert result.degenerate == exact.degenerate, (a.tolist(), b.tolist())
         assert len(result.components) == len(exact.components)
     assert taken > 30  # the shortcut itself was tested, not only the fallback
+
+
+WITHOUT_NUMBA = """
+import json, sys
+sys.modules["numba"] = None  # any import of numba now raises ImportError
+import numpy as np
+from trustmarket.analysis.games import Game, lemke_howson_compiled, vertex_compiled
+assert vertex_compiled.compiled_partner_equilibria is None
+assert lemke_howson_compiled.compiled_solve is None
+out = []
+for a, b in json.load(sys.stdin):
+    game = Game(np.array(a), np.array(b))
+    out.append([game.vertex_enumeration().to_json(), game.lemke_howson(1).to_json()])
+print(json.dumps(out))
+"""
+
+
+def test_without_numba_everything_works_and_agrees() -> None:
+    rng = np.random.default_rng(55)
+    shapes = [(2, 2), (3, 5), (6, 4), (8, 8), (12, 12)]
+    games = [(rng.random(s), rng.random(s)) for s in shapes]
+    games += [(rng.integers(0, 3, size=(4, 4)), rng.integers(0, 3, size=(4, 4))) for _ in range(6)]
+    games.append((np.array([[1.0, 1.0], [0.0, 1.0]]), np.array([[1.0, 1.0], [1.0, 0.0]])))
+    payload = json.dumps([(a.tolist(), b.tolist()) for a, b in games])
+    done = subprocess.run(
+        [sys.executable, "-c", WITHOUT_NUMBA],
+        input=payload,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
+    for (a, b), (vertex, lemke) in zip(games, json.loads(done.stdout), strict=True):
+        game = Game(a.astype(float), b.astype(float))
+        here_vertex = game.vertex_enumeration().to_json()
+        here_lemke = game.lemke_howson(1).to_json()
+        for here, there in ((here_vertex, vertex), (here_lemke, lemke)):
+            assert here.keys() == there.keys()
+            assert {k: v for k, v in here.items() if k not in ("equilibria", "components")} == {
+                k: v for k, v in there.items() if k not in ("equilibria", "components")
+            }
+            assert len(here["equilibria"]) == len(there["equilibria"])  # type: ignore[arg-type]
+            for mine, theirs in zip(here["equilibria"], there["equilibria"], strict=True):  # type: ignore[call-overload]
+                for key in ("row", "col", "row_payoff", "col_payoff"):
+                    np.testing.assert_allclose(mine[key], theirs[key], rtol=0, atol=1e-12)

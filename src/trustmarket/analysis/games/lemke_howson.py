@@ -114,17 +114,11 @@ def lemke_howson(
     if isinstance(max_pivots, bool) or not isinstance(max_pivots, int) or max_pivots < 1:
         raise InvalidGame(f"max_pivots must be a positive int, got {max_pivots!r}")
     exact = a.dtype == object
-    a_pos, b_pos = shifted_positive(a), shifted_positive(b)
     note = f"one equilibrium, reached by dropping label {initial_label}"
     if not exact and lemke_howson_compiled.compiled_solve is not None:
-        x, y, pivots = _compiled(a_pos, b_pos, initial_label, max_pivots)
-        found = Equilibrium(
-            row=tuple(x.tolist()),
-            col=tuple(y.tolist()),
-            row_payoff=float(x @ a @ y),
-            col_payoff=float(x @ b @ y),
-        )
+        found, pivots = _compiled(a, b, initial_label, max_pivots)
     else:
+        a_pos, b_pos = shifted_positive(a), shifted_positive(b)
         row_mix, col_mix, pivots = _with_numpy(a_pos, b_pos, initial_label, max_pivots, exact)
         found = equilibrium(a, b, row_mix, col_mix, exact)
     return EquilibriumSet(
@@ -148,25 +142,20 @@ def _limit_reached(max_pivots: int) -> SolverLimit:
     )
 
 
-def _compiled(
-    a_pos: Matrix, b_pos: Matrix, initial_label: int, max_pivots: int
-) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], int]:
-    """The float path: tableaux, pivots and strategies all in the compiled code."""
+def _compiled(a: Matrix, b: Matrix, initial_label: int, max_pivots: int) -> tuple[Equilibrium, int]:
+    """The float path: shift, tableaux, pivots, strategies and payoffs all in the compiled code
+    (compact tableaux, the same pivots as :func:`_with_numpy`)."""
     solve = lemke_howson_compiled.compiled_solve
     assert solve is not None
-    x, y, pivots = solve(
-        np.ascontiguousarray(a_pos),
-        np.ascontiguousarray(b_pos),
-        initial_label,
-        max_pivots,
-        _EPS,
-        _TIE,
-    )
+    x, y, row_payoff, col_payoff, pivots = solve(a, b, initial_label, max_pivots, _EPS, _TIE)
     if pivots == lemke_howson_compiled.UNBOUNDED:
         raise ArithmeticError("Lemke-Howson: unbounded ray; report this game")
     if pivots == lemke_howson_compiled.PIVOT_LIMIT:
         raise _limit_reached(max_pivots)
-    return x, y, int(pivots)
+    found = Equilibrium(
+        row=tuple(x.tolist()), col=tuple(y.tolist()), row_payoff=row_payoff, col_payoff=col_payoff
+    )
+    return found, int(pivots)
 
 
 def _with_numpy(

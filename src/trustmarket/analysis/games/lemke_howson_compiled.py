@@ -27,43 +27,63 @@ PIVOT_LIMIT = -1
 UNBOUNDED = -2
 
 
+def key_entry(
+    t: npt.NDArray[np.float64], basis: npt.NDArray[np.int64], row: int, column: int, label: int
+) -> float:
+    """The entry in ``row`` of the column of ``label`` in a compact tableau: stored at ``column``
+    when the label is nonbasic (``column >= 0``), else the unit vector of the row it is basic in."""
+    if column >= 0:
+        return float(t[row, column])
+    return 1.0 if basis[row] == label else 0.0
+
+
 def pivot_loop(
     tab_x: npt.NDArray[np.float64],
     basis_x: npt.NDArray[np.int64],
+    slot_x: npt.NDArray[np.int64],
     tab_y: npt.NDArray[np.float64],
     basis_y: npt.NDArray[np.int64],
+    slot_y: npt.NDArray[np.int64],
     initial_label: int,
     max_pivots: int,
     m: int,
     eps: float,
     tie: float,
 ) -> int:
-    """Pivot both tableaux in place from ``initial_label`` until that label leaves a basis.
+    """Pivot both compact tableaux in place from ``initial_label`` until that label leaves a
+    basis.
 
-    ``tab_x`` is ``[B^T | I_n | 1]`` (rows: column strategies; its initial basis holds labels
-    m..m+n-1), ``tab_y`` is ``[I_m | A | 1]`` (initial basis labels 0..m-1). Returns the number
-    of pivots, or :data:`PIVOT_LIMIT` / :data:`UNBOUNDED`.
+    A compact tableau keeps only the columns of the nonbasic variables (a basic variable's column
+    is a unit vector) and the rhs last: ``tab_x`` starts as ``[B^T | 1]`` (rows: the slacks r_j,
+    labels m..m+n-1; columns: x_i, labels 0..m-1) and ``tab_y`` as ``[A | 1]`` (rows: s_i, labels
+    0..m-1; columns: y_j, labels m..m+n-1). ``basis[row]`` is the label basic in a row and
+    ``slot[label]`` the column of a nonbasic label (-1 when basic). A pivot exchanges the entering
+    and leaving variables' roles (the leaving variable takes the entering one's column), with the
+    arithmetic of the full tableau, so the values (and the pivots) are exactly those of
+    von Stengel's Algorithm 3.6 on ``[B^T | I | 1]`` and ``[I | A | 1]``. Returns the number of
+    pivots, or :data:`PIVOT_LIMIT` / :data:`UNBOUNDED`.
     """
-    n = tab_x.shape[0]
-    width = tab_x.shape[1]
-    rhs = width - 1
     entering = initial_label
     use_x = entering < m
     pivots = 0
-    candidates = np.empty(max(m, n), dtype=np.int64)
-    pivot_row = np.empty(width, dtype=np.float64)
+    candidates = np.empty(max(tab_x.shape[0], tab_y.shape[0]), dtype=np.int64)
+    pivot_row = np.empty(max(tab_x.shape[1], tab_y.shape[1]), dtype=np.float64)
     while True:
         if pivots >= max_pivots:
             return PIVOT_LIMIT
         t = tab_x if use_x else tab_y
         basis = basis_x if use_x else basis_y
+        slot = slot_x if use_x else slot_y
+        # the labels of this tableau's initial basis, the keys of the lexicographic rule
         slack_start = m if use_x else 0
-        slack_count = n if use_x else m
-        rows = t.shape[0]
+        slack_count = tab_x.shape[0] if use_x else tab_y.shape[0]
+        rows, width = t.shape
+        rhs = width - 1
+        col = slot[entering]
         # Minimum ratio, then ties broken on the initial basis columns in order (lexicographic).
         best = np.inf
         for r in range(rows):
-            c = t[r, entering]
+            c = t[r, col]
             if c > eps:
                 ratio = t[r, rhs] / c
                 if ratio < best:
@@ -73,44 +93,51 @@ def pivot_loop(
         tol = tie * max(1.0, abs(best))
         count = 0
         for r in range(rows):
-            c = t[r, entering]
+            c = t[r, col]
             if c > eps and t[r, rhs] / c <= best + tol:
                 candidates[count] = r
                 count += 1
         key = 0
         while count > 1 and key < slack_count:
-            column = slack_start + key
+            label = slack_start + key
+            key_col = slot[label]
             low = np.inf
             for q in range(count):
                 r = candidates[q]
-                value = t[r, column] / t[r, entering]
+                value = key_entry(t, basis, r, key_col, label) / t[r, col]
                 if value < low:
                     low = value
             tol = tie * max(1.0, abs(low))
             kept = 0
             for q in range(count):
                 r = candidates[q]
-                if t[r, column] / t[r, entering] <= low + tol:
+                if key_entry(t, basis, r, key_col, label) / t[r, col] <= low + tol:
                     candidates[kept] = r
                     kept += 1
             count = kept
             key += 1
         row = candidates[0]
-        pivot = t[row, entering]
+        pivot = t[row, col]
         for j in range(width):
-            value = t[row, j] / pivot
-            pivot_row[j] = value
-            t[row, j] = value
+            pivot_row[j] = t[row, j] / pivot
+        # The leaving variable's unit column becomes the entering one's: 1 / pivot in the pivot
+        # row and -factor / pivot elsewhere, as the full tableau's update makes it.
+        pivot_row[col] = 1.0 / pivot
+        for j in range(width):
+            t[row, j] = pivot_row[j]
         for r in range(rows):
             if r != row:
-                factor = t[r, entering]
+                factor = t[r, col]
                 if factor != 0.0:
                     # Reading the pivot row from a copy lets the compiler vectorise this loop
                     # (no aliasing with the row being written).
                     for j in range(width):
                         t[r, j] -= factor * pivot_row[j]
+                    t[r, col] = 0.0 - factor * pivot_row[col]
         left = basis[row]
         basis[row] = entering
+        slot[left] = col
+        slot[entering] = -1
         pivots += 1
         if left == initial_label:
             return pivots
@@ -119,48 +146,71 @@ def pivot_loop(
 
 
 def solve(
-    a_pos: npt.NDArray[np.float64],
-    b_pos: npt.NDArray[np.float64],
+    a: npt.NDArray[np.float64],
+    b: npt.NDArray[np.float64],
     initial_label: int,
     max_pivots: int,
     eps: float,
     tie: float,
-) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], int]:
-    """Build both tableaux from the positive payoffs, run :func:`pivot_loop`, and read the
-    normalised strategies off the final bases: ``(x, y, pivots)`` (x and y are empty when
-    ``pivots`` is :data:`PIVOT_LIMIT` or :data:`UNBOUNDED`)."""
-    m, n = a_pos.shape
-    width = m + n + 1
-    tab_x = np.zeros((n, width))
-    tab_y = np.zeros((m, width))
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], float, float, int]:
+    """Shift the payoffs positive (as ``polytope.shifted_positive``: plus ``1 - min`` when the
+    least entry is not positive), build both compact tableaux, run :func:`pivot_loop`, and read
+    the normalised strategies off the final bases: ``(x, y, x^T A y, x^T B y, pivots)`` with the
+    unshifted payoffs (x and y are empty when ``pivots`` is :data:`PIVOT_LIMIT` or
+    :data:`UNBOUNDED`)."""
+    m, n = a.shape
+    low_a, low_b = a.min(), b.min()
+    shift_a = 1.0 - low_a if low_a <= 0 else 0.0
+    shift_b = 1.0 - low_b if low_b <= 0 else 0.0
+    tab_x = np.empty((n, m + 1))
+    tab_y = np.empty((m, n + 1))
     for j in range(n):
         for i in range(m):
-            tab_x[j, i] = b_pos[i, j]
-        tab_x[j, m + j] = 1.0
-        tab_x[j, width - 1] = 1.0
+            tab_x[j, i] = b[i, j] + shift_b
+        tab_x[j, m] = 1.0
     for i in range(m):
-        tab_y[i, i] = 1.0
         for j in range(n):
-            tab_y[i, m + j] = a_pos[i, j]
-        tab_y[i, width - 1] = 1.0
-    basis_x = np.arange(m, m + n)
+            tab_y[i, j] = a[i, j] + shift_a
+        tab_y[i, n] = 1.0
+    labels = m + n
+    basis_x = np.arange(m, labels)
     basis_y = np.arange(m)
-    pivots = pivot_loop(tab_x, basis_x, tab_y, basis_y, initial_label, max_pivots, m, eps, tie)
+    slot_x = np.full(labels, -1, dtype=np.int64)
+    slot_y = np.full(labels, -1, dtype=np.int64)
+    for i in range(m):
+        slot_x[i] = i
+    for j in range(n):
+        slot_y[m + j] = j
+    pivots = pivot_loop(
+        tab_x, basis_x, slot_x, tab_y, basis_y, slot_y, initial_label, max_pivots, m, eps, tie
+    )
     if pivots < 0:
-        return np.zeros(0), np.zeros(0), pivots
+        return np.zeros(0), np.zeros(0), 0.0, 0.0, pivots
     x = np.zeros(m)
     y = np.zeros(n)
     for r in range(n):
         if basis_x[r] < m:
-            x[basis_x[r]] = max(tab_x[r, width - 1], 0.0)
+            x[basis_x[r]] = max(tab_x[r, m], 0.0)
     for r in range(m):
         if basis_y[r] >= m:
-            y[basis_y[r] - m] = max(tab_y[r, width - 1], 0.0)
-    return x / x.sum(), y / y.sum(), pivots
+            y[basis_y[r] - m] = max(tab_y[r, n], 0.0)
+    x /= x.sum()
+    y /= y.sum()
+    row_payoff = 0.0
+    col_payoff = 0.0
+    for i in range(m):
+        if x[i] != 0.0:
+            for j in range(n):
+                row_payoff += x[i] * a[i, j] * y[j]
+                col_payoff += x[i] * b[i, j] * y[j]
+    return x, y, row_payoff, col_payoff, pivots
 
 
-compiled_solve: Callable[..., tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], int]] | None
+compiled_solve: (
+    Callable[..., tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], float, float, int]] | None
+)
 compiled_solve = None
 if HAVE_NUMBA:
+    key_entry = numba.njit(cache=True, nogil=True, inline="always")(key_entry)
     pivot_loop = numba.njit(cache=True, nogil=True)(pivot_loop)
     compiled_solve = numba.njit(cache=True, nogil=True)(solve)

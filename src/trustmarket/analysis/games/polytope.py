@@ -133,6 +133,18 @@ def tight_constraints(
     return np.asarray(np.abs(slack) <= TIGHT * scale[None, :])
 
 
+def vertex_points(
+    g: npt.NDArray[np.float64], h: npt.NDArray[np.float64]
+) -> npt.NDArray[np.float64]:
+    """Every vertex of ``{z : g z <= h}`` (the origin included), one per row: by Qhull, or by
+    trying every set of ``dim`` constraints when that is cheaper. A degenerate vertex may come
+    more than once (Qhull reports it once per simplex of its polar facet)."""
+    dim = g.shape[1]
+    if dim == 1 or math.comb(g.shape[0], dim) <= DIRECT_LIMIT:
+        return _direct_vertices(g, h)
+    return _float_vertices_qhull(g, h)
+
+
 def raw_vertices(
     g: npt.NDArray[np.float64], h: npt.NDArray[np.float64]
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
@@ -141,11 +153,7 @@ def raw_vertices(
     A degenerate vertex may come more than once (Qhull reports it once per simplex of its polar
     facet); :func:`vertices` removes the copies.
     """
-    dim = g.shape[1]
-    if dim == 1 or math.comb(g.shape[0], dim) <= DIRECT_LIMIT:
-        points = _direct_vertices(g, h)
-    else:
-        points = _float_vertices_qhull(g, h)
+    points = vertex_points(g, h)
     return points, tight_constraints(g, h, points)
 
 

@@ -22,6 +22,7 @@ from fractions import Fraction
 import numpy as np
 import numpy.typing as npt
 
+from trustmarket.analysis.games import vertex_compiled
 from trustmarket.analysis.games.equilibrium import Component, Equilibrium, EquilibriumSet
 from trustmarket.analysis.games.payoff_matrix import Matrix, Number, as_number
 from trustmarket.analysis.games.polytope import (
@@ -32,6 +33,7 @@ from trustmarket.analysis.games.polytope import (
     raw_vertices,
     shifted_positive,
     tight_constraints,
+    vertex_points,
     vertices,
 )
 from trustmarket.core.errors import InvalidGame
@@ -234,16 +236,41 @@ def _partners_by_solving(
     return (own, other) if side == 0 else (other, own)
 
 
-def _float_equilibria(
-    a: Matrix, b: Matrix, xs: npt.NDArray[np.float64], ys: npt.NDArray[np.float64]
-) -> list[Equilibrium]:
-    row_payoffs = np.einsum("ki,ij,kj->k", xs, a, ys)
-    col_payoffs = np.einsum("ki,ij,kj->k", xs, b, ys)
+Shortcut = tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], list[float], list[float]]
+
+
+def _shortcut(a: Matrix, b: Matrix, a_pos: Matrix, b_pos: Matrix) -> Shortcut | None:
+    """The extreme equilibria of a float game by the one-polytope shortcut (row strategies,
+    column strategies, row payoffs ``x^T A y``, column payoffs ``x^T B y``), or None when it does
+    not apply. Compiled (:mod:`~trustmarket.analysis.games.vertex_compiled`) when numba is
+    installed, else :func:`_partners_by_solving`; both take the same decisions."""
+    compiled = vertex_compiled.compiled_partner_equilibria
+    if compiled is None:
+        found = _partners_by_solving(a_pos, b_pos)
+        if found is None:
+            return None
+        xs, ys = found
+        row_payoffs = np.einsum("ki,ij,kj->k", xs, a, ys).tolist()
+        col_payoffs = np.einsum("ki,ij,kj->k", xs, b, ys).tolist()
+        return xs, ys, row_payoffs, col_payoffs
+    m, n = a_pos.shape
+    side = 0 if m <= n else 1  # enumerate the lower-dimensional polytope
+    g_own, h_own = constraint_system((b_pos if side == 0 else a_pos).astype(float), side)
+    g, h = constraint_system((a_pos if side == 0 else b_pos).astype(float), 1 - side)
+    count, xs, ys, payoffs = compiled(
+        vertex_points(g_own, h_own), g_own, h_own, g, h, a, b, side, TIGHT, NEAR, MAX_CONDITION
+    )
+    if count == vertex_compiled.GIVE_UP:
+        return None
+    both: list[float] = payoffs.tolist()
+    return xs, ys, both[0::2], both[1::2]
+
+
+def _float_equilibria(found: Shortcut) -> list[Equilibrium]:
+    xs, ys, row_payoffs, col_payoffs = found
     return [
         Equilibrium(row=tuple(x), col=tuple(y), row_payoff=u, col_payoff=v)
-        for x, y, u, v in zip(
-            xs.tolist(), ys.tolist(), row_payoffs.tolist(), col_payoffs.tolist(), strict=True
-        )
+        for x, y, u, v in zip(xs.tolist(), ys.tolist(), row_payoffs, col_payoffs, strict=True)
     ]
 
 
@@ -269,10 +296,10 @@ def vertex_enumeration(a: Matrix, b: Matrix) -> EquilibriumSet:
         )
     b_pos, a_pos = shifted_positive(b), shifted_positive(a)
     if not exact:
-        shortcut = _partners_by_solving(a_pos, b_pos)
+        shortcut = _shortcut(a, b, a_pos, b_pos)
         if shortcut is not None:
             return EquilibriumSet(
-                equilibria=tuple(sorted(_float_equilibria(a, b, *shortcut), key=_order)),
+                equilibria=tuple(sorted(_float_equilibria(shortcut), key=_order)),
                 degenerate=False,
                 complete=True,
                 method="vertex",
