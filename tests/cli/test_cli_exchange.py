@@ -154,3 +154,52 @@ def test_help_lists_commands() -> None:
     result = runner.invoke(app, ["exchange", "--help"])
     assert result.exit_code == 0
     assert "plan" in result.stdout and "check" in result.stdout
+
+
+# A tight exchange of 5 x 50 units: proving its optimum takes the integer programs 20-40 s.
+TIGHT = {
+    "form": "independent-units",
+    "currency": "PTS",
+    "price": "32062",
+    "seller_forgoes": "180",
+    "buyer_forgoes": "157",
+    "items": [
+        {"name": name, "units": 50, "unit_cost": cost, "unit_value": value}
+        for name, cost, value in (
+            ("i0", "129", "137"),
+            ("i1", "144", "155"),
+            ("i2", "138", "158"),
+            ("i3", "117", "117"),
+            ("i4", "109", "116"),
+        )
+    ],
+}
+
+
+def test_time_limit_gives_the_best_plan_found_not_proven(tmp_path: Path) -> None:
+    path = tmp_path / "tight.json"
+    path.write_text(json.dumps(TIGHT), encoding="utf-8")
+    data = as_json("plan", str(path), "--time-limit", "0.5")
+    assert data["found"] is True and data["proven"] is False
+    assert 0 < data["lower_bound"] < data["optimum"] == len(data["plan"]["steps"])
+    path.write_text(json.dumps({**TIGHT, "plan": data["plan"]}), encoding="utf-8")
+    assert as_json("check", str(path))["safe"] is True  # the plan is a checked, safe plan
+    code, out, err = run("plan", str(path), "--time-limit", "0.3")
+    assert code == 0 and err == ""
+    assert "Best found in 0.3 s (not proven optimal; no plan has fewer than" in out
+    # Proven answers say so, with or without a limit.
+    for extra in ([], ["--time-limit", "30"]):
+        stocks = as_json("plan", STOCKS, *extra)
+        assert stocks["proven"] is True and stocks["lower_bound"] == stocks["optimum"] == 9
+    code, out, _ = run("plan", STOCKS, "--time-limit", "30")
+    assert code == 0 and "Optimal for fewest steps" in out
+
+
+def test_bad_time_limits_are_refused() -> None:
+    for bad in ("0", "-1", "nan", "inf"):
+        refused(
+            ["plan", STOCKS, "--time-limit", bad],
+            "the time limit must be a positive, finite number of seconds",
+        )
+    code, _, err = run("plan", STOCKS, "--time-limit", "soon")
+    assert code == 2 and "Invalid value for '--time-limit'" in err

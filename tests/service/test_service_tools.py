@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import math
+import random
+import time
 from collections.abc import Iterator
 from fractions import Fraction
 from pathlib import Path
@@ -328,6 +330,44 @@ def test_plan_options_and_no_plan(http: httpx.Client) -> None:
     assert none["found"] is False and none["reason"].startswith("no safe plan exists")
 
 
+def tight_units(items: int, units: int, seed: int) -> dict[str, Any]:
+    """An independent-units exchange whose per-unit surplus is small and whose defection costs
+    are a few units' worth, so a safe plan needs many steps and proving the least is slow."""
+    rng = random.Random(seed)
+    rows = []
+    for k in range(items):
+        cost = rng.randint(50, 150)
+        rows.append((f"i{k}", cost, cost + rng.randint(0, 1)))
+    total_cost = sum(units * c for _, c, _ in rows)
+    total_value = sum(units * v for _, _, v in rows)
+    return {
+        "form": "independent-units",
+        "currency": "PTS",
+        "price": str(rng.randint(total_cost, total_value)),
+        "seller_forgoes": str(rng.randint(150, 400)),
+        "buyer_forgoes": str(rng.randint(150, 400)),
+        "items": [
+            {"name": name, "units": units, "unit_cost": str(c), "unit_value": str(v)}
+            for name, c, v in rows
+        ],
+    }
+
+
+def test_plans_are_bounded_in_time_and_say_whether_proven(http: httpx.Client) -> None:
+    stocks = ok(http, "/api/tools/exchange/plan", {"problem": load("stocks.json")})
+    assert stocks["proven"] is True and stocks["lower_bound"] == stocks["optimum"] == 9
+    # At the size caps (10 items, 10,000 units), a tight exchange: the answer comes when the
+    # time limit is up, with the best plan found, safe and marked not proven.
+    largest = tight_units(10, 1000, seed=1)
+    start = time.perf_counter()
+    data = ok(http, "/api/tools/exchange/plan", {"problem": largest, "time_limit": 1})
+    assert time.perf_counter() - start < 8
+    assert data["found"] is True and data["proven"] is False
+    assert data["lower_bound"] < data["optimum"] == len(data["plan"]["steps"])
+    verdict = ok(http, "/api/tools/exchange/check", {"problem": largest, "plan": data["plan"]})
+    assert verdict["safe"] is True and verdict["counts"]["steps"] == data["optimum"]
+
+
 def test_check_the_published_plan_and_a_first_unsafe_state(http: httpx.Client) -> None:
     published = load("software-published-plan.json")  # the plan is in the problem document
     for safety in ("sequential", "either-order"):
@@ -363,10 +403,21 @@ def test_bad_exchanges_are_refused_with_the_reason(http: httpx.Client) -> None:
     refused(plan(software, objective="speed"), "objective: Input should be")
     missing = {**software, "table": software["table"][:-1]}
     refused(plan(missing), "the table misses 1 of the 10 states")
-    many = {**stocks, "items": [{**stocks["items"][0], "name": f"s{k}"} for k in range(6)]}
-    refused(plan(many), "at most 5 items")
-    units = {**stocks, "items": [{**stocks["items"][0], "units": 126}] * 2}
-    refused(plan(units), "252 units in all; at most 250")
+    many = {**stocks, "items": [{**stocks["items"][0], "name": f"s{k}"} for k in range(11)]}
+    refused(plan(many), "at most 10 items")
+    units = {**stocks, "items": [{**stocks["items"][0], "units": 5001}] * 2}
+    refused(plan(units), "10002 units in all; at most 10000")
+    for bad in (0, -1, 10.5, "fast", None):
+        refused(plan(stocks, time_limit=bad), "time_limit")
+    infinite = json.dumps({"problem": stocks, "time_limit": 1}).replace(": 1}", ": Infinity}")
+    refused(
+        http.post(
+            "/api/tools/exchange/plan",
+            content=infinite,
+            headers={"content-type": "application/json"},
+        ),
+        "time_limit: Input should be a finite number",
+    )
     big = {**software, "items": [{"name": "a", "units": 100}, {"name": "b", "units": 100}]}
     refused(plan(big), "10201 delivery states; at most 10000")
     fine = {
@@ -386,8 +437,17 @@ def test_bad_exchanges_are_refused_with_the_reason(http: httpx.Client) -> None:
     bad_step = {"steps": [{"deliver": {"floppy": 1}}]}
     refused(check({"problem": software, "plan": bad_step}), "unknown item 'floppy'")
     refused(check({"problem": software, "plan": {"steps": [{}]}}), "delivers nothing")
-    long = {"steps": [{"pay": "1"}] * 1001}
-    refused(check({"problem": software, "plan": long}), "at most 1000 items")
+    # A plan may have as many steps as a planned one can (two per unit of the largest
+    # independent-units exchange), so every planned plan can be checked back.
+    longest = {"steps": [{"pay": "1"}] * 20_001}
+    refused(check({"problem": software, "plan": longest}), "step 23 brings the payments to 23")
+    longer = json.dumps(
+        {"problem": software, "plan": {"steps": [{"pay": "1"}] * 20_002}}, separators=(",", ":")
+    )
+    response = http.post(
+        "/api/tools/exchange/check", content=longer, headers={"content-type": "application/json"}
+    )
+    refused(response, "at most 20001 items")
 
 
 # -- the credit bureau ------------------------------------------------------------------------

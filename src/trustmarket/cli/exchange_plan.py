@@ -1,6 +1,8 @@
 """``trustmarket exchange``: plan and check safe exchanges (eExchangeHouse; docs/safe-exchange.md).
 
 ``plan FILE.json`` prints an optimal safe plan (exit code 0) or why none exists (exit code 1);
+with ``--time-limit SECONDS`` it prints the best plan found when the time runs out, marked not
+proven optimal (JSON: ``"proven": false`` and ``"lower_bound"``), still with exit code 0;
 ``check FILE.json`` reads a problem file with a ``plan`` field and says whether the plan is safe
 (exit code 0) or where it first fails (exit code 1). Bad input: one ``error: ...`` line, exit 2.
 """
@@ -101,11 +103,20 @@ def plan_command(
     ] = "steps",
     safety: SafetyOption = "sequential",
     order: OrderOption = "deliver-first",
+    time_limit: Annotated[
+        float | None,
+        typer.Option(
+            "--time-limit",
+            metavar="SECONDS",
+            help="Stop the integer programs (independent units) after this many seconds and "
+            "print the best plan found, marked not proven optimal.",
+        ),
+    ] = None,
     json_output: JsonFlag = False,
 ) -> None:
     """An optimal safe plan for an exchange file, or why none exists (exit code 1)."""
     problem = problem_from_json(_read(file), allow_plan=True)
-    result = problem.plan(objective, safety, order)
+    result = problem.plan(objective, safety, order, time_limit=time_limit)
     if json_output:
         print_json(result_to_json(result, problem))
     else:
@@ -115,8 +126,14 @@ def plan_command(
             out.print(f"[red]{result.reason}[/]")
         else:
             c = result.plan.count
+            verdict = (
+                "Optimal"
+                if result.proven
+                else f"Best found in {time_limit:g} s (not proven optimal; no plan has fewer "
+                f"than {result.lower_bound} {result.objective.value})"
+            )
             out.print(
-                f"Optimal for fewest {result.objective.value} ({result.safety.value} safety, "
+                f"{verdict} for fewest {result.objective.value} ({result.safety.value} safety, "
                 f"{result.order.value}): {c['steps']} steps, {c['deliveries']} deliveries, "
                 f"{c['payments']} payments"
             )

@@ -18,6 +18,14 @@ the chosen :class:`~.safety.Safety`) the intermediate states in theirs. The plan
 3. solves the integer programs (HiGHS, through :func:`scipy.optimize.milp`) from that bound up,
    and keeps the first that is feasible.
 
+Only a proven infeasibility (HiGHS status 2) rules a count out. With a ``deadline`` (a
+:func:`time.monotonic` instant; every HiGHS call gets the time left as its ``time_limit``), a
+program that runs out of time (status 1) leaves its count undecided: the search stops and returns
+the best greedy plan, with the least count not yet ruled out as its lower bound
+(:attr:`AffinePlan.lower_bound`), so the plan is optimal only if that bound reaches its count.
+Any other status (unbounded, a numerical failure) raises
+:class:`~trustmarket.core.errors.SolverLimit`.
+
 HiGHS only chooses the delivery chunks: the payments are then computed exactly in integers by
 :mod:`~trustmarket.analysis.safe_exchange.payments`, and every plan is re-checked exactly before
 it is returned, so no float decides a payment.
@@ -26,8 +34,10 @@ it is returned, so no float decides a payment.
 from __future__ import annotations
 
 import itertools
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 from scipy.optimize import Bounds as LinearBounds
@@ -36,8 +46,11 @@ from scipy.sparse import csr_matrix
 
 from trustmarket.analysis.safe_exchange.payments import fewest_payments, payment_bounds
 from trustmarket.analysis.safe_exchange.safety import Order, Safety
+from trustmarket.core.errors import SolverLimit
 
 State = tuple[int, ...]
+#: What one program showed: a solution, no solution (proven), or nothing within the time left.
+Outcome = Literal["feasible", "infeasible", "unknown"]
 
 
 @dataclass(frozen=True)
@@ -159,13 +172,21 @@ def greedy(
 
 
 def _program(
-    band: AffineBand, kinds: list[str], safety: Safety, order: Order, integral: bool
-) -> list[State] | None:
-    """Solve the slot program; the delivery states, or None if infeasible."""
+    band: AffineBand,
+    kinds: list[str],
+    safety: Safety,
+    order: Order,
+    integral: bool,
+    deadline: float | None = None,
+) -> tuple[Outcome, list[State] | None]:
+    """Solve the slot program: ``("feasible", delivery states)``, ``("infeasible", None)``
+    (proven by HiGHS), or ``("unknown", None)`` when the time up to ``deadline`` ran out."""
     m = len(band.counts)
     steps = len(kinds)
     if steps == 0:  # nothing happens, but at least one unit must be delivered
-        return None
+        return "infeasible", None
+    if deadline is not None and deadline <= time.monotonic():
+        return "unknown", None  # out of time: not even worth building the program
     width = m + 1
     nvar = (steps + 1) * width
     rows: list[int] = []
@@ -237,16 +258,35 @@ def _program(
         if lower
         else []
     )
+    time_limit = None
+    if deadline is not None:
+        time_limit = deadline - time.monotonic()
+        if time_limit <= 0:
+            return "unknown", None
     result = milp(
         np.zeros(nvar),
         constraints=constraints,
         integrality=integrality,
         bounds=LinearBounds(lb, ub),
+        options=None if time_limit is None else {"time_limit": time_limit},
     )
-    if result.status != 0 or result.x is None:
-        return None
+    # 0: solved (the objective is 0, so the first solution is optimal); 1: a time limit, with
+    # an integer solution if HiGHS found one (a relaxation's point at a limit proves nothing);
+    # 2: infeasible. Anything else is a solver failure, never an answer.
+    status = int(result.status)
+    if status == 2:
+        return "infeasible", None
+    if status not in (0, 1) or (status == 0 and result.x is None):
+        raise SolverLimit(
+            f"the integer program solver (HiGHS) stopped with status {status} "
+            f"({result.message}) on a {steps}-slot plan; only a solution or a proof of "
+            "infeasibility can be used. Plan with engine='lattice' if the exchange has few "
+            "delivery states"
+        )
+    if result.x is None or (status == 1 and not integral):
+        return "unknown", None
     sol = result.x
-    return [tuple(round(sol[xv(t, i)]) for i in range(m)) for t in range(steps + 1)]
+    return "feasible", [tuple(round(sol[xv(t, i)]) for i in range(m)) for t in range(steps + 1)]
 
 
 def _exact(
@@ -286,12 +326,34 @@ class Shape:
         return max(0, -(-(used - self.fixed) // self.per_count))
 
 
+@dataclass(frozen=True)
+class AffinePlan:
+    """A plan of ``count`` (in the objective's units) through ``states`` in slots ``kinds``;
+    every count below ``lower_bound`` is proven to have no plan."""
+
+    count: int
+    states: list[tuple[State, int]]
+    kinds: list[str]
+    lower_bound: int
+
+    @property
+    def proven(self) -> bool:
+        """Whether ``count`` is proven to be the least (the bound reached it)."""
+        return self.lower_bound >= self.count
+
+
 def plan_affine(
-    band: AffineBand, shapes: tuple[Shape, ...], safety: Safety, order: Order
-) -> tuple[int, list[tuple[State, int]], list[str]] | None:
+    band: AffineBand,
+    shapes: tuple[Shape, ...],
+    safety: Safety,
+    order: Order,
+    deadline: float | None = None,
+) -> AffinePlan | None:
     """The least count ``c`` with a plan of one of the ``shapes``, that plan's states and slots.
 
-    None if no plan exists (callers check existence first with :func:`existence_order`).
+    None if no plan exists (callers check existence first with :func:`existence_order`). With a
+    ``deadline`` (a :func:`time.monotonic` instant) the programs stop when it passes: the best
+    plan found so far is returned, and its :attr:`AffinePlan.proven` says whether it is optimal.
     """
     ratio = sorted(
         range(len(band.counts)),
@@ -317,22 +379,28 @@ def plan_affine(
         return None
     upper = best[0]
     lo, hi = 0, upper
-    while lo < hi:  # least count whose linear relaxation is feasible
+    while lo < hi:  # least count whose linear relaxation is feasible (or undecided in time)
         mid = (lo + hi) // 2
-        if any(
-            _program(band, shape.pattern(mid), safety, order, integral=False) is not None
+        if all(
+            _program(band, shape.pattern(mid), safety, order, False, deadline)[0] == "infeasible"
             for shape in shapes
         ):
-            hi = mid
-        else:
             lo = mid + 1
+        else:
+            hi = mid
+    lower = lo  # every count below is proven infeasible (plans can idle, so counts are monotone)
     for count in range(lo, upper):
+        undecided = False
         for shape in shapes:
             kinds = shape.pattern(count)
-            chunks = _program(band, kinds, safety, order, integral=True)
-            if chunks is None:
-                continue
-            exact = _exact(band, chunks, kinds, safety, order)
-            if exact is not None:
-                return count, exact, kinds
-    return best
+            outcome, chunks = _program(band, kinds, safety, order, True, deadline)
+            if chunks is not None:
+                exact = _exact(band, chunks, kinds, safety, order)
+                if exact is not None:
+                    return AffinePlan(count, exact, kinds, lower)
+            undecided = undecided or outcome != "infeasible"
+        if not undecided and lower == count:
+            lower = count + 1
+        if deadline is not None and time.monotonic() >= deadline:
+            break
+    return AffinePlan(best[0], best[1], best[2], lower)

@@ -211,19 +211,24 @@ def _states_json(plan: Plan, problem: ExchangeProblem) -> list[dict[str, Any]]:
 
 
 def result_to_json(result: PlanResult, problem: ExchangeProblem) -> dict[str, Any]:
-    """A planning result: whether a plan was found, its counts, steps and states, or why not."""
+    """A planning result: whether a plan was found, its counts, steps and states, or why not.
+
+    ``proven`` (false only when a time limit ran out) and ``lower_bound`` say whether ``optimum``
+    is proven least; a verdict of no plan is always proven."""
     out: dict[str, Any] = {
         "found": result.found,
         "objective": result.objective.value,
         "safety": result.safety.value,
         "order": result.order.value,
         "currency": problem.currency,
+        "proven": result.proven,
     }
     if result.plan is None:
         out["reason"] = result.reason
         out["stuck_at"] = dict(zip(problem.items, result.stuck_at or (), strict=True))
         return out
     out["optimum"] = result.optimum
+    out["lower_bound"] = result.lower_bound
     out["counts"] = result.plan.count
     out["plan"] = plan_to_json(result.plan, problem)
     out["states"] = _states_json(result.plan, problem)

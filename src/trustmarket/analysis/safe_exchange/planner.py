@@ -17,12 +17,18 @@ Two exact engines (choose with ``engine``; ``"auto"`` picks by input form):
   payments, then deliveries; fewest deliveries + payments, then deliveries.
 - ``"integer-program"`` (:mod:`.integer_program`): for independent units, whose band is affine in
   the delivery vector. Optimal in the objective; the payments of the chosen chunks are the fewest
-  possible for those chunks.
+  possible for those chunks. Its integer programs can take long on tight exchanges: with a
+  ``time_limit`` the planner returns the best plan it has when the time is up, with
+  :attr:`~.plans.PlanResult.proven` false and the count it proved no plan can beat
+  (:attr:`~.plans.PlanResult.lower_bound`).
 
 Every returned plan is re-checked by :func:`~.checker.check_plan` in exact integer arithmetic.
 """
 
 from __future__ import annotations
+
+import math
+import time
 
 import numpy as np
 
@@ -68,6 +74,8 @@ def plan_exchange(
     safety: Safety | str = Safety.SEQUENTIAL,
     order: Order | str = Order.DELIVER_FIRST,
     engine: str = "auto",
+    *,
+    time_limit: float | None = None,
 ) -> PlanResult:
     """An optimal safe plan for ``problem``, or the reason none exists.
 
@@ -85,7 +93,14 @@ def plan_exchange(
         first under sequential safety.
     engine:
         ``"auto"``, ``"lattice"`` or ``"integer-program"`` (independent units only).
+    time_limit:
+        Seconds (a positive, finite number) the integer-program engine may spend, all its
+        programs together; None (default) waits for the optimum. When the time is up the
+        result holds the best plan found (always a checked, safe plan) with ``proven`` false
+        and ``lower_bound`` the least count not ruled out. The exact state search is bounded by
+        its size instead (:data:`MAX_LATTICE_PAIRS`) and is always proven.
     """
+    deadline = None if time_limit is None else time.monotonic() + check_time_limit(time_limit)
     if not isinstance(problem, ExchangeProblem):
         raise InvalidExchange(f"expected an ExchangeProblem, got {type(problem).__name__}")
     objective = Objective.coerce(objective)
@@ -98,6 +113,7 @@ def plan_exchange(
         raise InvalidExchange("the integer-program engine plans independent units only")
     use_program = additive and engine != "lattice"
     lattice = None if use_program else build_lattice(problem)
+    lower_bound: int | None = None  # the least count not ruled out (None: proven by search)
 
     def no_plan(blocked: tuple[str, State]) -> PlanResult:
         return PlanResult(objective, safety, order, None, None, blocked[0], blocked[1])
@@ -110,10 +126,11 @@ def plan_exchange(
         blocked = affine_blocked(problem, band)
         if blocked is not None:
             return no_plan(blocked)
-        found = plan_affine(band, _shapes(objective), safety, order)
+        found = plan_affine(band, _shapes(objective), safety, order, deadline)
         if found is None:  # pragma: no cover - existence was established above
             raise AssertionError("a plan exists but the integer program found none")
-        _, states, _slots = found
+        states = found.states
+        lower_bound = found.lower_bound
         if objective is Objective.STEPS:
             plan = Plan.from_states(states, order)
         else:
@@ -133,7 +150,30 @@ def plan_exchange(
     verdict = check_plan(problem, plan, safety)
     if not verdict.safe:  # pragma: no cover - a planner bug, never an input problem
         raise AssertionError(f"planned an unsafe plan: {verdict.first_unsafe}")
-    return PlanResult(objective, safety, order, plan, plan.count[objective.value])
+    optimum = plan.count[objective.value]
+    # Pairing actions into steps never lengthens a plan, so a count at or below the proven
+    # bound is optimal even when the programs ran out of time.
+    bound = optimum if lower_bound is None else min(lower_bound, optimum)
+    return PlanResult(
+        objective, safety, order, plan, optimum, proven=bound == optimum, lower_bound=bound
+    )
+
+
+def check_time_limit(time_limit: object) -> float:
+    """``time_limit`` as float seconds, or :class:`InvalidExchange` unless it is a positive,
+    finite number."""
+    allowed = "a positive, finite number of seconds (e.g. 10); leave it out for no limit"
+    if isinstance(time_limit, bool) or not isinstance(time_limit, int | float):
+        raise InvalidExchange(f"the time limit must be {allowed}; got {time_limit!r}")
+    try:
+        seconds = float(time_limit)
+    except OverflowError:
+        raise InvalidExchange(
+            f"the time limit must be {allowed}; got an integer too large for a float"
+        ) from None
+    if not math.isfinite(seconds) or seconds <= 0:
+        raise InvalidExchange(f"the time limit must be {allowed}; got {time_limit!r}")
+    return seconds
 
 
 def affine_band(problem: ExchangeProblem) -> AffineBand:

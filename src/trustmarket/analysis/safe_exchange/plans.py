@@ -133,6 +133,12 @@ class PlanResult:
     ``optimum`` is the minimised count (the objective's value); when no plan exists, ``reason``
     explains the first state that cannot be made safe and ``stuck_at`` is the furthest delivery
     the exchange can safely reach.
+
+    ``proven`` is false only when a ``time_limit`` ran out before the integer programs proved
+    the plan optimal: ``plan`` is then the best safe plan found (checked like every plan) and
+    ``optimum`` its count, and no plan has fewer than ``lower_bound`` (the optimum lies in
+    ``[lower_bound, optimum]``). When proven, ``lower_bound`` equals ``optimum``; both are None
+    when no plan exists (that verdict is always proven).
     """
 
     objective: Objective
@@ -142,6 +148,8 @@ class PlanResult:
     optimum: int | None = None
     reason: str | None = None
     stuck_at: State | None = None
+    proven: bool = True
+    lower_bound: int | None = None
 
     @property
     def found(self) -> bool:

@@ -230,11 +230,16 @@ class ExchangeProblem:
         objective: Objective | str = "steps",
         safety: Safety | str = Safety.SEQUENTIAL,
         order: Order | str = Order.DELIVER_FIRST,
+        *,
+        time_limit: float | None = None,
     ) -> PlanResult:
-        """An optimal safe plan, or why none exists (:func:`~.planner.plan_exchange`)."""
+        """An optimal safe plan, or why none exists (:func:`~.planner.plan_exchange`).
+
+        ``time_limit`` (seconds) bounds the integer programs of independent units: when it runs
+        out, the best plan found comes back with ``proven`` false."""
         from trustmarket.analysis.safe_exchange.planner import plan_exchange
 
-        return plan_exchange(self, objective, safety, order)
+        return plan_exchange(self, objective, safety, order, time_limit=time_limit)
 
     def check(self, plan: Plan, safety: Safety | str = Safety.SEQUENTIAL) -> SafetyCheck:
         """Whether ``plan`` is safe and, if not, its first unsafe state

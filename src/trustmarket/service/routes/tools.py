@@ -96,18 +96,25 @@ MAX_POINTS = 1000
 #: The scipy.stats families the service evaluates: closed-form quantiles, bounded densities and
 #: finite means. Others can take minutes to tabulate or overflow; give them as pdf points.
 SCIPY_FAMILIES = ("norm", "uniform", "expon", "logistic", "laplace", "triang", "truncnorm")
-#: Independent units: items, and units in all. Kept small: the integer program has no time
-#: limit yet (10 items of 1,000 units took 258 s), so a larger request could hold a worker.
-MAX_UNIT_ITEMS = 5
-MAX_UNITS = 250
+#: Independent units: items, and units in all. The integer programs are bounded by
+#: MAX_PLAN_SECONDS instead (tight 10 x 1,000 cases end in 10-13 s, with the best plan found
+#: marked not proven); these caps bound what the time limit does not: the greedy plans, the
+#: size of each program and the memory (about 130 MB at the cap).
+MAX_UNIT_ITEMS = 10
+MAX_UNITS = 10_000
+#: The planner's time limit (seconds) for independent units: the default and the most a
+#: request may ask for.
+MAX_PLAN_SECONDS = 10.0
 #: Dependent tables: items, and delivery states (the product of ``units + 1``).
 MAX_TABLE_ITEMS = 10
 MAX_TABLE_STATES = 10_000
 #: A divisible item's pieces (the library's limit) and each curve's breakpoints.
 MAX_PIECES = 100_000
 MAX_BREAKPOINTS = 1000
-#: Steps of a plan to check.
-MAX_PLAN_STEPS = 1000
+#: Steps of a plan to check: enough for any plan the planner answers for independent units
+#: (one delivery and one payment per unit at most), so each can be checked back (the 256 KiB
+#: body limit may bind first).
+MAX_PLAN_STEPS = 2 * MAX_UNITS + 1
 #: Feedback rows, critical attributes and model parameters of one scoring request.
 MAX_FEEDBACK = 500
 MAX_ATTRIBUTES = 20
@@ -508,6 +515,7 @@ class ExchangePlanBody(_Body):
     objective: Literal["steps", "deliveries", "payments", "deliveries+payments"] = "steps"
     safety: SafetyName = "sequential"
     order: Literal["deliver-first", "pay-first"] = "deliver-first"
+    time_limit: Annotated[float, _finite(MAX_PLAN_SECONDS, gt=0.0)] = MAX_PLAN_SECONDS
 
 
 class ExchangeCheckBody(_Body):
@@ -532,24 +540,28 @@ async def exchange_plan(body: ExchangePlanBody) -> dict[str, Any]:
 
     ``objective``: fewest ``steps`` (default), ``deliveries``, ``payments`` or
     ``deliveries+payments``; ``safety``: ``sequential`` (each step's halves in ``order``) or
-    ``either-order`` (the paper's counts). Amounts are decimal strings.
+    ``either-order`` (the paper's counts); ``time_limit``: seconds the integer programs of
+    independent units may take (default and most 10). Amounts are decimal strings.
 
-    The answer: ``found``, ``objective``, ``safety``, ``order``, ``currency`` and either
-    ``optimum``, ``counts``, ``plan`` (a plan document ``exchange/check`` takes) and ``states``,
-    or ``reason`` and ``stuck_at``. No plan is a 200 answer with ``found`` false.
+    The answer: ``found``, ``objective``, ``safety``, ``order``, ``currency``, ``proven`` and
+    either ``optimum``, ``lower_bound``, ``counts``, ``plan`` (a plan document
+    ``exchange/check`` takes) and ``states``, or ``reason`` and ``stuck_at``. No plan is a 200
+    answer with ``found`` false. When the time limit runs out first, the answer holds the best
+    plan found (safe, like every plan) with ``proven`` false: no plan has fewer than
+    ``lower_bound``, and the optimum may be anywhere from there to ``optimum``.
 
-    Limits: independent units: at most 10 items and 10,000 units in all; a dependent table: at
-    most 10 items and 10,000 delivery states; a divisible item: at most 100,000 pieces and 1,000
-    breakpoints per curve; a plan: at most 1,000 steps. Planning by state search (tables,
-    divisible items) takes at most 2,500,000 (state, later state) pairs (the library's limit,
-    about 2,000 pieces). Independent units are planned by integer programs, whose time these
-    limits do not bound: many units with small defection costs can take minutes.
+    Limits: independent units: at most 10 items and 10,000 units in all, planned within
+    ``time_limit`` (a second or so more on the largest); a dependent table: at most 10 items
+    and 10,000 delivery states; a divisible item: at most 100,000 pieces and 1,000 breakpoints
+    per curve; a plan: at most 20,001 steps. Planning by state search (tables, divisible items)
+    takes at most 2,500,000 (state, later state) pairs (the library's limit, about 2,000
+    pieces) and is always proven.
     """
     document = _document(body.problem)
 
     def solve() -> dict[str, Any]:
         problem = problem_from_json(document, allow_plan=True)
-        result = problem.plan(body.objective, body.safety, body.order)
+        result = problem.plan(body.objective, body.safety, body.order, time_limit=body.time_limit)
         return result_to_json(result, problem)
 
     return await _off_loop(solve, "exchange planner")
