@@ -22,14 +22,13 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import highspy
 import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from trustmarket.combinatorial._highs import new_highs
+from trustmarket.combinatorial.branch import Relaxation, branch_and_cut
 from trustmarket.combinatorial.instance import Instance
-from trustmarket.combinatorial.mip import build_model, solve_mip
+from trustmarket.combinatorial.mip import solve_mip
 from trustmarket.combinatorial.solution import Solution, Status
 
 #: Components with at most this many bids are solved by exhaustive search.
@@ -39,6 +38,9 @@ SMALL_COMPONENT = 12
 #: reduced (useless and dominated bids removed, split from the rest) and its LP solved once, and
 #: on the CATS-style suites HiGHS's own presolve then cost more than it saved (bench/wdp.py).
 MIP_OPTIONS: dict[str, bool | float | str] = {"presolve": "off"}
+
+#: Branch-and-cut nodes per component before HiGHS takes over.
+NODE_LIMIT = 200
 
 
 @dataclass
@@ -51,6 +53,7 @@ class SearchStats:
     components: int = 0
     by_enumeration: int = 0
     by_lp: int = 0
+    by_branch: int = 0
     by_mip: int = 0
     nodes: int = 0
 
@@ -219,28 +222,61 @@ def _is_clique(inst: Instance, bids: Sequence[int]) -> bool:
     return False
 
 
-def _lp_integral(inst: Instance, bids: list[int]) -> tuple[int, list[int]] | None:
-    """Solve the LP relaxation; if its optimum is integral, that allocation is optimal."""
-    lp, cols = build_model(inst, bids, integral=False)
-    h = new_highs()
-    h.passModel(lp)
-    h.run()
-    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-        return None
-    x = h.getSolution().col_value
-    if any(1e-9 < v < 1 - 1e-9 for v in x):
-        return None
-    chosen = [cols[i] for i in range(len(cols)) if x[i] > 0.5]
-    value = sum(inst.bids[b].price for b in chosen)
-    # The LP optimum bounds every integral allocation; an integral LP optimum is therefore
-    # optimal, provided the rounded allocation is exactly feasible and worth the LP value.
-    if value + 0.5 < h.getInfo().objective_function_value:
-        return None
-    try:
-        inst.check_feasible(inst.bids[b].bid_id for b in chosen)
-    except ValueError:
-        return None
-    return value, chosen
+def _branch_component(
+    inst: Instance,
+    comp: list[int],
+    start: Sequence[int],
+    deadline: float | None,
+    st: SearchStats,
+) -> tuple[int, list[int], int, bool]:
+    """One component by branch-and-cut (:mod:`.branch`) from the better of the greedy allocation
+    and the given start; HiGHS takes over (with the cuts and the incumbent) when the node budget
+    runs out. Returns the value, the winners (bid indices), the bound above the value, and
+    whether the value is proven optimal."""
+    first_value, first = greedy(inst, comp)
+    members = set(comp)
+    given = [b for b in start if b in members]
+    if sum(inst.bids[b].price for b in given) > first_value:
+        first = given
+    relax = Relaxation(inst, comp)
+    column = {b: j for j, b in enumerate(relax.cols)}
+    out = branch_and_cut(
+        relax, start=[column[b] for b in first], deadline=deadline, node_limit=NODE_LIMIT
+    )
+    st.nodes += out.nodes
+    if out.finished:
+        if out.nodes == 1:
+            st.by_lp += 1
+        else:
+            st.by_branch += 1
+        return out.value, [relax.cols[j] for j in out.chosen], 0, True
+    if not out.gave_up:
+        return out.value, [relax.cols[j] for j in out.chosen], out.bound - out.value, False
+    # The node budget ran out: HiGHS branch-and-bound on the columns not proven useless, with
+    # the clique cuts as rows and the incumbent as its start.
+    dropped = set(out.fixed_zero)
+    rest = [relax.cols[j] for j in range(relax.n) if j not in dropped]
+    cuts = [[relax.cols[j] for j in cut if j not in dropped] for cut in relax.cuts]
+    remaining = None if deadline is None else max(deadline - time.perf_counter(), 1e-3)
+    sol = solve_mip(
+        inst,
+        rest,
+        time_limit=remaining,
+        start=[relax.cols[j] for j in out.chosen],
+        label="search",
+        highs_options=MIP_OPTIONS,
+        extra_rows=[c for c in cuts if len(c) > 1],
+    )
+    st.by_mip += 1
+    st.nodes += sol.nodes
+    if sol.value >= out.value:
+        v, w = sol.value, [inst.index_of(b) for b in sol.winners]
+    else:
+        v, w = out.value, [relax.cols[j] for j in out.chosen]
+    # The dropped columns cannot beat the incumbent, so the component's optimum is at most the
+    # larger of HiGHS's bound on the rest and the incumbent.
+    top = max(sol.bound, out.value)
+    return v, w, top - v, sol.optimal and top == v
 
 
 def solve_search(
@@ -285,34 +321,11 @@ def solve_search(
             v, w = enumerate_best(inst, comp)
             st.by_enumeration += 1
         else:
-            integral = _lp_integral(inst, comp)
-            if integral is not None:
-                v, w = integral
-                st.by_lp += 1
-            else:
-                remaining = None
-                if time_limit is not None:
-                    remaining = max(time_limit - (time.perf_counter() - t0), 1e-3)
-                first_value, first = greedy(inst, comp)
-                members = set(comp)
-                given = [b for b in start if b in members]
-                if sum(inst.bids[b].price for b in given) > first_value:
-                    first = given
-                sol = solve_mip(
-                    inst,
-                    comp,
-                    time_limit=remaining,
-                    start=first,
-                    label="search",
-                    highs_options=MIP_OPTIONS,
-                )
-                st.by_mip += 1
-                st.nodes += sol.nodes
-                w = [inst.index_of(b) for b in sol.winners]
-                v = sol.value
-                if not sol.optimal:
-                    status = Status.TIME_LIMIT
-                bound += sol.bound - v
+            deadline = None if time_limit is None else t0 + time_limit
+            v, w, extra, done = _branch_component(inst, comp, start, deadline, st)
+            if not done:
+                status = Status.TIME_LIMIT
+            bound += extra
         value += v
         bound += v
         winners.extend(w)
