@@ -21,10 +21,22 @@ import numpy as np
 import pytest
 from test_games_crosscheck import SIZES, gambit_equilibria, rounded
 
-from trustmarket.analysis.games import Game, lemke_howson_compiled, vertex_compiled
+from trustmarket.analysis.games import (
+    Game,
+    lemke_howson_compiled,
+    pivot_vertices,
+    vertex_compiled,
+)
 from trustmarket.analysis.games import vertex_enumeration as vertex_module
 from trustmarket.analysis.games.equilibrium import EquilibriumSet
-from trustmarket.analysis.games.polytope import constraint_system, raw_vertices, shifted_positive
+from trustmarket.analysis.games.polytope import (
+    TIGHT,
+    constraint_system,
+    raw_vertices,
+    shifted_positive,
+    tight_constraints,
+    vertex_points,
+)
 from trustmarket.analysis.games.vertex_enumeration import vertex_enumeration
 
 
@@ -191,6 +203,99 @@ def test_compiled_shortcut_on_many_tie_rich_games(monkeypatch: pytest.MonkeyPatc
 
 
 @needs_numba
+@pytest.mark.parametrize(("m", "n"), [(3, 5), (6, 6), (7, 4)])
+def test_compiled_shortcut_on_qhull_vertices_takes_the_numpy_decisions(
+    m: int, n: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The same comparison with the walk along the edges switched off: the compiled kernel on
+    # the vertices Qhull gives (what it gets whenever the walk cannot vouch for its list).
+    monkeypatch.setattr(pivot_vertices, "compiled_walk_vertices", None)
+    rng = np.random.default_rng(17 * m + n)
+    assert compare_shortcuts(Game(rng.random((m, n)), rng.random((m, n))), monkeypatch) is True
+    for _ in range(20):
+        game = Game(rng.integers(0, 4, size=(m, n)), rng.integers(0, 4, size=(m, n)))
+        compare_shortcuts(game, monkeypatch)
+
+
+def own_polytope(game: Game) -> tuple[np.ndarray, np.ndarray, int]:
+    """The constraint system of the polytope the shortcut enumerates, and its first
+    non-negativity label."""
+    m, n = game.shape
+    if m <= n:
+        return (*constraint_system(shifted_positive(game.B), 0), 0)
+    return (*constraint_system(shifted_positive(game.A), 1), m)
+
+
+def vertex_set(points: np.ndarray) -> set[tuple[float, ...]]:
+    return {tuple(round(float(v), 9) + 0.0 for v in p) for p in points}
+
+
+def walk(g: np.ndarray, h: np.ndarray, first: int, limit: int = 1 << 20) -> tuple[int, np.ndarray]:
+    assert pivot_vertices.compiled_walk_vertices is not None
+    return pivot_vertices.compiled_walk_vertices(g, h, first, 1e-9, TIGHT, limit)  # type: ignore[no-any-return]
+
+
+@needs_numba
+@pytest.mark.parametrize(("m", "n"), [(1, 1), (1, 5), (2, 2), (3, 5), (5, 3), (8, 8), (12, 12)])
+def test_walk_along_edges_finds_the_qhull_vertices(m: int, n: int) -> None:
+    rng = np.random.default_rng(31 * m + n)
+    for _ in range(3 if m * n < 100 else 1):
+        g, h, first = own_polytope(Game(rng.random((m, n)), rng.random((m, n))))
+        count, points = walk(g, h, first)
+        assert count == len(points) > 1
+        assert not points[0].any()  # the origin first
+        qhull = vertex_points(g, h)
+        assert len(points) == len(qhull) and vertex_set(points) == vertex_set(qhull)
+
+
+@needs_numba
+def test_walk_along_edges_declines_a_nearly_degenerate_polytope() -> None:
+    # In this random game two vertices of P carry a 13th label within the tolerance (a slack of
+    # 7.5e-9 against a limit of 8.2e-9): the walk must not vouch for P, and the whole answer
+    # comes from the two-polytope method, as without numba.
+    rng = np.random.default_rng(29 * 12 + 12)
+    game = Game(rng.random((12, 12)), rng.random((12, 12)))
+    g, h, first = own_polytope(game)
+    assert (tight_constraints(g, h, vertex_points(g, h)).sum(axis=1) > 12).sum() == 2
+    assert walk(g, h, first)[0] == pivot_vertices.UNDECIDED
+    assert shortcut(game) is None
+
+
+@needs_numba
+def test_walk_along_edges_vouches_only_for_simple_polytopes() -> None:
+    # Integer payoffs make many polytopes degenerate: the walk must then decline (the caller
+    # uses Qhull), and whenever it answers, its list is Qhull's, each vertex once.
+    rng = np.random.default_rng(404)
+    answered = declined = 0
+    for _ in range(200):
+        m, n = (int(v) for v in rng.integers(1, 7, size=2))
+        g, h, first = own_polytope(
+            Game(rng.integers(0, 4, size=(m, n)), rng.integers(0, 4, size=(m, n)))
+        )
+        count, points = walk(g, h, first)
+        qhull = vertex_points(g, h)
+        simple = (tight_constraints(g, h, qhull).sum(axis=1) == g.shape[1]).all()
+        if count == pivot_vertices.UNDECIDED:
+            declined += 1
+            continue
+        answered += 1
+        assert simple, (g.tolist(), h.tolist())
+        assert count == len(vertex_set(points)) == len(vertex_set(qhull))
+        assert vertex_set(points) == vertex_set(qhull)
+    assert answered > 20 and declined > 20
+
+
+@needs_numba
+def test_walk_along_edges_stops_at_its_vertex_limit() -> None:
+    rng = np.random.default_rng(5)
+    g, h, first = own_polytope(Game(rng.random((6, 6)), rng.random((6, 6))))
+    count, _ = walk(g, h, first)
+    assert count > 10
+    assert walk(g, h, first, limit=count)[0] == count
+    assert walk(g, h, first, limit=count - 1)[0] == pivot_vertices.UNDECIDED
+
+
+@needs_numba
 def test_compiled_shortcut_gives_up_on_a_continuum_of_equilibria() -> None:
     # Column 1 gives the row player 1 whatever he does: the partner system of the vertex (1, 0)
     # of P is singular, and the compiled shortcut must hand over as the numpy one does.
@@ -271,7 +376,12 @@ WITHOUT_NUMBA = """
 import json, sys
 sys.modules["numba"] = None  # any import of numba now raises ImportError
 import numpy as np
-from trustmarket.analysis.games import Game, lemke_howson_compiled, vertex_compiled
+from trustmarket.analysis.games import (
+    Game,
+    lemke_howson_compiled,
+    pivot_vertices,
+    vertex_compiled,
+)
 assert vertex_compiled.compiled_partner_equilibria is None
 assert lemke_howson_compiled.compiled_solve is None
 out = []

@@ -159,7 +159,11 @@ def solve(
     unshifted payoffs (x and y are empty when ``pivots`` is :data:`PIVOT_LIMIT` or
     :data:`UNBOUNDED`)."""
     m, n = a.shape
-    low_a, low_b = a.min(), b.min()
+    low_a, low_b = np.inf, np.inf
+    for i in range(m):
+        for j in range(n):
+            low_a = min(low_a, a[i, j])
+            low_b = min(low_b, b[i, j])
     shift_a = 1.0 - low_a if low_a <= 0 else 0.0
     shift_b = 1.0 - low_b if low_b <= 0 else 0.0
     tab_x = np.empty((n, m + 1))
@@ -173,14 +177,17 @@ def solve(
             tab_y[i, j] = a[i, j] + shift_a
         tab_y[i, n] = 1.0
     labels = m + n
-    basis_x = np.arange(m, labels)
-    basis_y = np.arange(m)
-    slot_x = np.full(labels, -1, dtype=np.int64)
-    slot_y = np.full(labels, -1, dtype=np.int64)
-    for i in range(m):
-        slot_x[i] = i
+    basis_x = np.empty(n, dtype=np.int64)
+    basis_y = np.empty(m, dtype=np.int64)
+    slot_x = np.empty(labels, dtype=np.int64)
+    slot_y = np.empty(labels, dtype=np.int64)
+    for label in range(labels):
+        slot_x[label] = label if label < m else -1
+        slot_y[label] = label - m if label >= m else -1
     for j in range(n):
-        slot_y[m + j] = j
+        basis_x[j] = m + j
+    for i in range(m):
+        basis_y[i] = i
     pivots = pivot_loop(
         tab_x, basis_x, slot_x, tab_y, basis_y, slot_y, initial_label, max_pivots, m, eps, tie
     )
@@ -194,8 +201,16 @@ def solve(
     for r in range(m):
         if basis_y[r] >= m:
             y[basis_y[r] - m] = max(tab_y[r, n], 0.0)
-    x /= x.sum()
-    y /= y.sum()
+    x_sum = 0.0
+    for i in range(m):
+        x_sum += x[i]
+    y_sum = 0.0
+    for j in range(n):
+        y_sum += y[j]
+    for i in range(m):
+        x[i] /= x_sum
+    for j in range(n):
+        y[j] /= y_sum
     row_payoff = 0.0
     col_payoff = 0.0
     for i in range(m):

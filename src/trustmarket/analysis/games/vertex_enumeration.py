@@ -22,7 +22,7 @@ from fractions import Fraction
 import numpy as np
 import numpy.typing as npt
 
-from trustmarket.analysis.games import vertex_compiled
+from trustmarket.analysis.games import pivot_vertices, vertex_compiled
 from trustmarket.analysis.games.equilibrium import Component, Equilibrium, EquilibriumSet
 from trustmarket.analysis.games.payoff_matrix import Matrix, Number, as_number
 from trustmarket.analysis.games.polytope import (
@@ -240,38 +240,68 @@ Shortcut = tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], list[float], 
 
 
 def _shortcut(a: Matrix, b: Matrix, a_pos: Matrix, b_pos: Matrix) -> Shortcut | None:
-    """The extreme equilibria of a float game by the one-polytope shortcut (row strategies,
-    column strategies, row payoffs ``x^T A y``, column payoffs ``x^T B y``), or None when it does
-    not apply. Compiled (:mod:`~trustmarket.analysis.games.vertex_compiled`) when numba is
-    installed, else :func:`_partners_by_solving`; both take the same decisions."""
+    """The extreme equilibria of a float game by the one-polytope shortcut, or None when it does
+    not apply: row strategies, column strategies (one row each per equilibrium), row payoffs
+    ``x^T A y`` and column payoffs ``x^T B y``, in the order of :func:`_order`.
+
+    With numba the vertices come from :mod:`~trustmarket.analysis.games.pivot_vertices` (Qhull
+    when the walk cannot vouch for them) and the partners from
+    :mod:`~trustmarket.analysis.games.vertex_compiled`; without it, or when the compiled code
+    leaves a condition number undecided, :func:`_partners_by_solving` decides. Both versions
+    take the same decisions on the same vertices."""
     compiled = vertex_compiled.compiled_partner_equilibria
-    if compiled is None:
-        found = _partners_by_solving(a_pos, b_pos)
-        if found is None:
+    found: tuple[npt.NDArray[np.float64], ...] | None = None
+    if compiled is not None:
+        m, n = a_pos.shape
+        side = 0 if m <= n else 1  # enumerate the lower-dimensional polytope
+        g_own, h_own = constraint_system((b_pos if side == 0 else a_pos).astype(float), side)
+        g, h = constraint_system((a_pos if side == 0 else b_pos).astype(float), 1 - side)
+        walked, points = _walk(g_own, h_own, 0 if side == 0 else m)
+        if walked < 0:
+            points = vertex_points(g_own, h_own)
+        count, xs, ys, payoffs = compiled(
+            points, g_own, h_own, g, h, a, b, side, TIGHT, NEAR, MAX_CONDITION
+        )
+        if count == vertex_compiled.GIVE_UP:
             return None
-        xs, ys = found
-        row_payoffs = np.einsum("ki,ij,kj->k", xs, a, ys).tolist()
-        col_payoffs = np.einsum("ki,ij,kj->k", xs, b, ys).tolist()
-        return xs, ys, row_payoffs, col_payoffs
-    m, n = a_pos.shape
-    side = 0 if m <= n else 1  # enumerate the lower-dimensional polytope
-    g_own, h_own = constraint_system((b_pos if side == 0 else a_pos).astype(float), side)
-    g, h = constraint_system((a_pos if side == 0 else b_pos).astype(float), 1 - side)
-    count, xs, ys, payoffs = compiled(
-        vertex_points(g_own, h_own), g_own, h_own, g, h, a, b, side, TIGHT, NEAR, MAX_CONDITION
-    )
-    if count == vertex_compiled.GIVE_UP:
-        return None
-    both: list[float] = payoffs.tolist()
-    return xs, ys, both[0::2], both[1::2]
-
-
-def _float_equilibria(found: Shortcut) -> list[Equilibrium]:
+        if count != vertex_compiled.UNDECIDED:
+            found = xs, ys, payoffs[0::2], payoffs[1::2]
+    if found is None:
+        solved = _partners_by_solving(a_pos, b_pos)
+        if solved is None:
+            return None
+        xs, ys = solved
+        row_payoffs = np.einsum("ki,ij,kj->k", xs, a, ys)
+        found = xs, ys, row_payoffs, np.einsum("ki,ij,kj->k", xs, b, ys)
     xs, ys, row_payoffs, col_payoffs = found
-    return [
+    # _order as one lexsort (its last key is the primary one)
+    order = np.lexsort(np.hstack([-xs, -ys])[:, ::-1].T)
+    return xs[order], ys[order], row_payoffs[order].tolist(), col_payoffs[order].tolist()
+
+
+#: A ratio test whose two smallest ratios are this close (relative) stops the walk along the edges.
+WALK_TIE = 1e-9
+#: The walk along the edges stops (and Qhull takes over) beyond this many vertices.
+WALK_LIMIT = 1 << 20
+
+
+def _walk(
+    g_own: npt.NDArray[np.float64], h_own: npt.NDArray[np.float64], first_bound: int
+) -> tuple[int, npt.NDArray[np.float64]]:
+    """The vertices of a simple polytope by :mod:`~trustmarket.analysis.games.pivot_vertices`
+    (``count < 0`` when it cannot vouch for them, or without numba)."""
+    walk = pivot_vertices.compiled_walk_vertices
+    if walk is None:
+        return pivot_vertices.UNDECIDED, np.zeros((0, g_own.shape[1]))
+    return walk(g_own, h_own, first_bound, WALK_TIE, TIGHT, WALK_LIMIT)
+
+
+def _float_equilibria(found: Shortcut) -> tuple[Equilibrium, ...]:
+    xs, ys, row_payoffs, col_payoffs = found
+    return tuple(
         Equilibrium(row=tuple(x), col=tuple(y), row_payoff=u, col_payoff=v)
         for x, y, u, v in zip(xs.tolist(), ys.tolist(), row_payoffs, col_payoffs, strict=True)
-    ]
+    )
 
 
 def vertex_enumeration(a: Matrix, b: Matrix) -> EquilibriumSet:
@@ -299,7 +329,7 @@ def vertex_enumeration(a: Matrix, b: Matrix) -> EquilibriumSet:
         shortcut = _shortcut(a, b, a_pos, b_pos)
         if shortcut is not None:
             return EquilibriumSet(
-                equilibria=tuple(sorted(_float_equilibria(shortcut), key=_order)),
+                equilibria=_float_equilibria(shortcut),
                 degenerate=False,
                 complete=True,
                 method="vertex",
