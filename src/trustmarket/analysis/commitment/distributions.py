@@ -201,11 +201,22 @@ class ScipyDistribution:
     smooth pdf the result is exact to rounding; a kink in the pdf costs about ``1e-10`` relative
     (the cell around it is narrow). Every query is vectorised: one call of the pdf.
 
+    A density that is infinite at an edge of its support (beta or gamma with a shape parameter
+    below 1, arcsine) is handled: a cell where Gauss-Legendre misses the mass that the cdf gives
+    (by more than ``1e-9`` relative), or where ``x f(x)`` overflows, is integrated by parts,
+    ``integral_a^b x f(x) dx = a (F(b) - F(a)) + integral_a^b (F(b) - F(x)) dx``, from the
+    bounded cdf (error at most ``(b - a) (F(b) - F(a))``); beta(0.5, 0.5) is then exact to
+    ``1e-10``. ``pdf`` is ``inf`` where the density overflows.
+
     Raises
     ------
     InvalidDistribution
-        If the object is not a continuous distribution (e.g. a discrete one with a ``pmf``) or
-        its mean is not finite (the expected payoffs would not exist).
+        If the object is not a continuous distribution (e.g. a discrete one with a ``pmf``), its
+        mean is not finite (the expected payoffs would not exist), or the table's ``E[X]`` is
+        off its mean by more than ``1e-6`` of its scale (``max(|mean|, standard deviation)``,
+        the interquartile range for an infinite deviation): a tail beyond the ``1e-15``
+        quantiles too heavy to leave out (pareto with ``b`` near 1) or mass closer to an edge
+        than floating point resolves (beta(1e-5, 1)). Give those as piecewise-linear points.
     """
 
     def __init__(self, frozen: Any, *, cells: int = 2048) -> None:
@@ -217,9 +228,10 @@ class ScipyDistribution:
                 f"{kind} without {', '.join(missing)}"
             )
         try:
-            mean = float(frozen.mean())
-            lo, hi = (float(v) for v in frozen.support())
-        except (TypeError, ValueError) as exc:
+            with np.errstate(all="ignore"):
+                mean = float(frozen.mean())
+                lo, hi = (float(v) for v in frozen.support())
+        except (TypeError, ValueError, ArithmeticError) as exc:
             raise InvalidDistribution(f"cannot evaluate the distribution: {exc}") from None
         if not math.isfinite(mean):
             raise InvalidDistribution(
@@ -232,26 +244,101 @@ class ScipyDistribution:
         self._support = (lo, hi)
         tails = np.array([1e-15, 1e-12, 1e-9, 1e-6, 1e-4])
         probs = np.concatenate((tails, np.linspace(0.0, 1.0, cells + 1)[1:-1], 1 - tails[::-1]))
-        inner = np.asarray(frozen.ppf(probs), dtype=float)
+        try:
+            with np.errstate(all="ignore"):
+                inner = np.asarray(frozen.ppf(probs), dtype=float)
+                spread = float(frozen.std()) if hasattr(frozen, "std") else math.inf
+                if not math.isfinite(spread):  # a heavy tail: the interquartile range
+                    spread = float(np.subtract(*frozen.ppf([0.75, 0.25])))
+        except (TypeError, ValueError, ArithmeticError) as exc:
+            raise InvalidDistribution(f"cannot evaluate the distribution: {exc}") from None
         edges = np.concatenate(([lo] if math.isfinite(lo) else [], inner))
         edges = np.concatenate((edges, [hi] if math.isfinite(hi) else []))
         self._edges = np.unique(edges[np.isfinite(edges)])
-        moments = self._gauss_legendre(self._edges[:-1], self._edges[1:])
+        a, b = self._edges[:-1], self._edges[1:]
+        moments, masses = self._gauss_legendre(a, b, np.zeros(len(a), dtype=bool))
+        # Where Gauss-Legendre misses a cell's mass, the density is singular there (infinite at
+        # an edge of the support, such as beta with a parameter below 1): such cells, and any
+        # query inside them, are integrated by parts instead.
+        cdf = self._cdf(self._edges)
+        exact = np.diff(cdf)
+        self._singular = ~(np.abs(masses - exact) <= _MASS_TOLERANCE * exact + 1e-15)
+        if self._singular.any():
+            moments[self._singular] = self._by_parts(a[self._singular], b[self._singular])
+        if not (np.isfinite(moments).all() and np.isfinite(cdf).all()):
+            raise InvalidDistribution(
+                "cannot integrate x f(x) for this distribution: its cdf or density is not a "
+                "finite number on its support in floating point; allowed are distributions "
+                "whose cdf is finite everywhere and whose density is finite inside the support "
+                "(it may be infinite at an edge)"
+            )
         self._moments = np.concatenate(([0.0], np.cumsum(moments)))
+        # The table's E[X] must be the mean: it is not when the tails left out carry too much
+        # (a heavy tail) or the mass sits closer to an edge than floating point resolves.
+        total = float(self._moments[-1])
+        scale = max(abs(mean), spread if math.isfinite(spread) else 0.0, 1e-300)
+        if not abs(total - mean) <= _MEAN_TOLERANCE * scale:
+            raise InvalidDistribution(
+                f"cannot integrate x f(x) accurately for this distribution: the integral over "
+                f"its support is {total:.10g} but its mean is {mean:.10g}, off by "
+                f"{abs(total - mean) / scale:.1e} of its scale (at most {_MEAN_TOLERANCE:g} is "
+                "allowed). This happens when the tail beyond the 1e-15 quantiles is too heavy "
+                "(e.g. pareto with b near 1) or the mass sits closer to an edge than floating "
+                "point resolves (e.g. beta with a parameter of 1e-5); give such a distribution "
+                "as piecewise-linear (x, density) points"
+            )
 
-    def _gauss_legendre(self, a: FloatArray, b: FloatArray) -> FloatArray:
-        """``integral_a^b x f(x) dx`` by 16-point Gauss-Legendre, elementwise."""
+    def _density(self, x: FloatArray) -> FloatArray:
+        """The pdf at ``x``; ``inf`` where scipy raises OverflowError (its beta pdf does so
+        very near an edge where the density is infinite, e.g. beta(0.001, 1) at 1e-300)."""
+        try:
+            with np.errstate(all="ignore"):
+                return np.asarray(self.frozen.pdf(x), dtype=float)
+        except OverflowError:
+            if x.size <= 1:
+                return np.full(x.shape, np.inf)
+        flat = x.ravel()
+        middle = flat.size // 2  # bisect: the overflowing points are few, near an edge
+        return np.concatenate((self._density(flat[:middle]), self._density(flat[middle:])))
+
+    def _cdf(self, x: FloatArray) -> FloatArray:
+        with np.errstate(all="ignore"):
+            return np.asarray(self.frozen.cdf(x), dtype=float)
+
+    def _gauss_legendre(
+        self, a: FloatArray, b: FloatArray, singular: npt.NDArray[np.bool_]
+    ) -> tuple[FloatArray, FloatArray]:
+        """``integral_a^b x f(x) dx`` and ``integral_a^b f(x) dx`` by 16-point Gauss-Legendre,
+        elementwise (1-d arrays); the first by parts (:meth:`_by_parts`) where ``singular`` or
+        where ``x f(x)`` is not finite at a node (a density infinite at an edge of the support,
+        evaluated at that edge or so close to it that it overflows)."""
         half = (b - a) / 2
-        x = ((a + b) / 2)[..., None] + half[..., None] * _GL_NODES
-        values = np.asarray(self.frozen.pdf(x), dtype=float) * x
-        return np.asarray(half * (values @ _GL_WEIGHTS), dtype=float)
+        x = ((a + b) / 2)[:, None] + half[:, None] * _GL_NODES
+        density = self._density(x).reshape(x.shape)
+        with np.errstate(all="ignore"):
+            moment = np.asarray(half * ((density * x) @ _GL_WEIGHTS), dtype=float)
+            mass = np.asarray(half * (density @ _GL_WEIGHTS), dtype=float)
+        redo = singular | ~np.isfinite(moment)
+        if redo.any():
+            moment[redo] = self._by_parts(a[redo], b[redo])
+        return moment, mass
+
+    def _by_parts(self, a: FloatArray, b: FloatArray) -> FloatArray:
+        """``integral_a^b x f(x) dx = a (F(b) - F(a)) + integral_a^b (F(b) - F(x)) dx``, the
+        last by Gauss-Legendre: only the bounded cdf is evaluated, and the error is at most
+        ``(b - a) (F(b) - F(a))`` however singular the density."""
+        half = (b - a) / 2
+        x = ((a + b) / 2)[:, None] + half[:, None] * _GL_NODES
+        fa, fb, fx = self._cdf(a), self._cdf(b), self._cdf(x)
+        return np.asarray(a * (fb - fa) + half * ((fb[:, None] - fx) @ _GL_WEIGHTS), dtype=float)
 
     def _lower_moment(self, t: FloatArray) -> FloatArray:
         """``E[X; X <= t]`` (tails beyond the table left out)."""
         edges = self._edges
-        clipped = np.clip(t, edges[0], edges[-1])
+        clipped = np.clip(t, edges[0], edges[-1]).ravel()
         k = np.clip(np.searchsorted(edges, clipped, side="right") - 1, 0, len(edges) - 2)
-        return np.asarray(self._moments[k] + self._gauss_legendre(edges[k], clipped), dtype=float)
+        inside, _ = self._gauss_legendre(edges[k], clipped, self._singular[k])
+        return np.asarray(self._moments[k] + inside, dtype=float).reshape(np.shape(t))
 
     @property
     def support(self) -> tuple[float, float]:
@@ -271,7 +358,8 @@ class ScipyDistribution:
         return f"ScipyDistribution({name}({args}))"
 
     def pdf(self, x: npt.ArrayLike) -> FloatArray:
-        return np.asarray(self.frozen.pdf(np.asarray(x, dtype=float)), dtype=float)
+        arr = np.asarray(x, dtype=float)
+        return self._density(arr).reshape(arr.shape)
 
     def cdf(self, x: npt.ArrayLike) -> FloatArray:
         return np.asarray(self.frozen.cdf(np.asarray(x, dtype=float)), dtype=float)
@@ -286,6 +374,11 @@ class ScipyDistribution:
 
 
 _GL_NODES, _GL_WEIGHTS = np.polynomial.legendre.leggauss(16)
+#: A cell whose Gauss-Legendre mass is off the cdf's by more than this (relative) is singular.
+_MASS_TOLERANCE = 1e-9
+#: The table's E[X] may differ from the distribution's mean by this much of its scale (the
+#: larger of |mean| and the standard deviation, or the interquartile range if that is infinite).
+_MEAN_TOLERANCE = 1e-6
 
 
 def as_distribution(value: Any) -> Distribution:
