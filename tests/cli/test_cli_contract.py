@@ -159,3 +159,51 @@ def test_bad_distributions_on_the_command_line() -> None:
         "strictly increasing",
     )
     refused(["contract", "optimize", "--contractor", F], "--contractee")
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        # Python's parser raised MemoryError on thousands of nested signs.
+        ("norm(" + "-" * 100_000 + "1)", "a scipy distribution call has at most 1000 characters"),
+        ("norm(" + "(" * 100_000 + ")", "at most 1000 characters; got 100,006"),
+        ("norm(" + "-" * 990 + "1)", "must be plain numbers"),  # within the bound: no recursion
+        ("norm((((6))), 1)", "cannot read 'norm((((6))), 1)'; write e.g. 'norm(6, 1.5)'"),
+        ("norm(1" + "0" * 400 + ")", "must be finite numbers"),  # was OverflowError
+        ("norm(1e999, 1)", "must be finite numbers"),
+        ("beta(" + ", ".join(["1"] * 11) + ")", "has 11 arguments; a scipy distribution takes"),
+        ("0:1 " * 250_001, "at most 1,000,000 characters; got 1,000,004"),
+        (" ".join(f"{x}:1" for x in range(20_001)), "at most 20,000 x:density pairs; got 20,001"),
+    ],
+    ids=[
+        "nested-signs",
+        "nested-parentheses",
+        "signs-within-bound",
+        "parentheses-within-bound",
+        "huge-integer",
+        "infinite-float",
+        "too-many-arguments",
+        "too-long",
+        "too-many-pairs",
+    ],
+)
+def test_pathological_text_is_refused_quickly(text: str, fragment: str) -> None:
+    with pytest.raises(InvalidDistribution) as refusal:
+        parse_distribution(text)
+    assert fragment in refusal.value.message
+    assert len(refusal.value.message) < 400  # the text is not echoed whole
+
+
+def test_the_largest_texts_allowed_are_read() -> None:
+    xs = range(20_000)
+    pdf = parse_distribution(" ".join(f"{x}:1" for x in xs), normalize=True)
+    assert isinstance(pdf, PiecewiseLinear) and len(pdf.points) == 20_000
+    padded = "norm(6, 1.5" + " " * (1000 - 12) + ")"
+    assert len(padded) == 1000 and parse_distribution(padded).mean == 6.0
+
+
+def test_pathological_text_on_the_command_line() -> None:
+    refused(
+        ["contract", "optimize", "--contractor", "norm(" + "-" * 10_000 + "1)", "--contractee", G],
+        "a scipy distribution call has at most 1000 characters; got 10,007",
+    )

@@ -62,32 +62,63 @@ NormalizeOption = Annotated[
 ]
 
 _PAIR = re.compile(r"^\s*([^:\s,]+)\s*:\s*([^:\s,]+)\s*$")
+#: ``name(arguments)`` with no parentheses inside: the arguments are plain numbers.
+_CALL = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\s*\([^()]*\)$")
+
+#: The longest distribution text, the most ``x:density`` pairs of a pdf, the longest scipy call
+#: and its most arguments. Bounded so that no text can exhaust the parser (a call nesting
+#: thousands of signs made Python's parser raise MemoryError) or memory.
+MAX_TEXT = 1_000_000
+MAX_PAIRS = 20_000
+MAX_CALL = 1000
+MAX_ARGUMENTS = 10
+
+
+def _shown(text: str) -> str:
+    """``text`` for an error message: quoted, cut to 60 characters."""
+    return repr(text) if len(text) <= 60 else f"{text[:57]!r}... ({len(text)} characters)"
 
 
 def parse_distribution(text: str, *, normalize: bool = False) -> Distribution:
-    """A distribution from its command-line text (module docstring).
+    """A distribution from its command-line text (module docstring): at most
+    :data:`MAX_TEXT` characters; a pdf of at most :data:`MAX_PAIRS` pairs, or a scipy call of
+    at most :data:`MAX_CALL` characters and :data:`MAX_ARGUMENTS` plain-number arguments.
 
     Raises
     ------
     InvalidDistribution
         The text is neither ``x:density`` pairs nor a call of a continuous scipy.stats
-        distribution with numeric arguments, or the distribution itself is invalid.
+        distribution with numeric arguments, is longer than the limits above, or the
+        distribution itself is invalid.
     """
+    if not isinstance(text, str):
+        raise InvalidDistribution(f"a distribution is given as text, got {type(text).__name__}")
+    if len(text) > MAX_TEXT:
+        raise InvalidDistribution(
+            f"a distribution's text has at most {MAX_TEXT:,} characters; got {len(text):,}"
+        )
     text = text.strip()
     if "(" in text:
         return _scipy_distribution(text)
+    tokens = [t for t in re.split(r"[\s,;]+", text) if t]
+    if len(tokens) > MAX_PAIRS:
+        raise InvalidDistribution(
+            f"a piecewise-linear pdf has at most {MAX_PAIRS:,} x:density pairs; got {len(tokens):,}"
+        )
     pairs: list[tuple[float, float]] = []
-    for token in (t for t in re.split(r"[\s,;]+", text) if t):
+    for token in tokens:
         match = _PAIR.match(token)
         if match is None:
             raise InvalidDistribution(
-                f"cannot read {token!r}: a piecewise-linear pdf is 'x:density' pairs such as "
-                "'0:0 5:0.2 10:0', a scipy distribution a call such as 'norm(6, 1.5)'"
+                f"cannot read {_shown(token)}: a piecewise-linear pdf is 'x:density' pairs such "
+                "as '0:0 5:0.2 10:0', a scipy distribution a call such as 'norm(6, 1.5)'"
             )
         try:
             pairs.append((float(match.group(1)), float(match.group(2))))
         except ValueError:
-            raise InvalidDistribution(f"{token!r} is not a pair of numbers x:density") from None
+            raise InvalidDistribution(
+                f"{_shown(token)} is not a pair of numbers x:density"
+            ) from None
     if normalize:
         return PiecewiseLinear.normalized(pairs)
     try:
@@ -112,19 +143,40 @@ def _number(node: ast.expr, text: str) -> float:
         and isinstance(value.value, int | float)
         and not isinstance(value.value, bool)
     ):
-        return sign * float(value.value)
-    raise InvalidDistribution(f"the arguments of {text!r} must be plain numbers")
+        try:
+            number = sign * float(value.value)
+        except OverflowError:
+            number = math.inf
+        if not math.isfinite(number):
+            raise InvalidDistribution(
+                f"the arguments of {_shown(text)} must be finite numbers (at most about 1.8e308 "
+                "in magnitude)"
+            )
+        return number
+    raise InvalidDistribution(f"the arguments of {_shown(text)} must be plain numbers")
 
 
 def _scipy_distribution(text: str) -> Distribution:
     from scipy import stats
 
+    example = "write e.g. 'norm(6, 1.5)': a name and plain numbers in parentheses"
+    if len(text) > MAX_CALL:
+        raise InvalidDistribution(
+            f"a scipy distribution call has at most {MAX_CALL} characters; got {len(text):,}"
+        )
+    if _CALL.match(text) is None:
+        raise InvalidDistribution(f"cannot read {_shown(text)}; {example}")
     try:
         tree = ast.parse(text, mode="eval").body
-    except SyntaxError:
-        raise InvalidDistribution(f"cannot read {text!r}; write e.g. 'norm(6, 1.5)'") from None
+    except (SyntaxError, ValueError, RecursionError):
+        raise InvalidDistribution(f"cannot read {_shown(text)}; {example}") from None
     if not isinstance(tree, ast.Call) or not isinstance(tree.func, ast.Name):
-        raise InvalidDistribution(f"cannot read {text!r}; write e.g. 'norm(6, 1.5)'")
+        raise InvalidDistribution(f"cannot read {_shown(text)}; {example}")
+    if len(tree.args) + len(tree.keywords) > MAX_ARGUMENTS:
+        raise InvalidDistribution(
+            f"{_shown(text)} has {len(tree.args) + len(tree.keywords)} arguments; a scipy "
+            f"distribution takes at most {MAX_ARGUMENTS} (its shapes, loc and scale)"
+        )
     name = tree.func.id
     family = getattr(stats, name, None)
     if not isinstance(family, stats.rv_continuous):
@@ -136,15 +188,17 @@ def _scipy_distribution(text: str) -> Distribution:
     kwargs: dict[str, float] = {}
     for kw in tree.keywords:
         if kw.arg is None:
-            raise InvalidDistribution(f"the arguments of {text!r} must be plain numbers")
+            raise InvalidDistribution(f"the arguments of {_shown(text)} must be plain numbers")
         kwargs[kw.arg] = _number(kw.value, text)
     try:
         frozen: Any = family(*args, **kwargs)
         valid = not np.isnan(frozen.support()).any()  # scipy's mark of invalid parameters
     except (TypeError, ValueError) as exc:
-        raise InvalidDistribution(f"cannot build {text!r}: {exc}") from None
+        raise InvalidDistribution(f"cannot build {_shown(text)}: {exc}") from None
     if not valid:
-        raise InvalidDistribution(f"{text!r} has parameters outside the distribution's domain")
+        raise InvalidDistribution(
+            f"{_shown(text)} has parameters outside the distribution's domain"
+        )
     return ScipyDistribution(frozen)
 
 
