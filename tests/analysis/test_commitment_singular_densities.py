@@ -121,3 +121,10 @@ def test_what_cannot_be_integrated_accurately_is_refused(frozen: object, fragmen
     xs = np.linspace(1, 20, 200)
     points = np.column_stack((xs, stats.pareto(1.1).pdf(xs)))
     assert PiecewiseLinear.normalized(points).mean > 1
+
+
+@pytest.mark.filterwarnings("error::RuntimeWarning")
+def test_values_near_the_float_limit_are_refused_without_warnings() -> None:
+    with pytest.raises(InvalidDistribution, match="limits of floating point"):
+        ScipyDistribution(stats.uniform(0, 1e308))
+    assert ScipyDistribution(stats.norm(1e307, 1e306)).mean == 1e307

@@ -284,8 +284,9 @@ class ScipyDistribution:
                 f"{abs(total - mean) / scale:.1e} of its scale (at most {_MEAN_TOLERANCE:g} is "
                 "allowed). This happens when the tail beyond the 1e-15 quantiles is too heavy "
                 "(e.g. pareto with b near 1) or the mass sits closer to an edge than floating "
-                "point resolves (e.g. beta with a parameter of 1e-5); give such a distribution "
-                "as piecewise-linear (x, density) points"
+                "point resolves (e.g. beta with a parameter of 1e-5), or the values come near the "
+                "limits of floating point (1e308); give such a distribution as piecewise-linear "
+                "(x, density) points"
             )
 
     def _density(self, x: FloatArray) -> FloatArray:
@@ -312,8 +313,7 @@ class ScipyDistribution:
         elementwise (1-d arrays); the first by parts (:meth:`_by_parts`) where ``singular`` or
         where ``x f(x)`` is not finite at a node (a density infinite at an edge of the support,
         evaluated at that edge or so close to it that it overflows)."""
-        half = (b - a) / 2
-        x = ((a + b) / 2)[:, None] + half[:, None] * _GL_NODES
+        half, x = _nodes(a, b)
         density = self._density(x).reshape(x.shape)
         with np.errstate(all="ignore"):
             moment = np.asarray(half * ((density * x) @ _GL_WEIGHTS), dtype=float)
@@ -327,8 +327,7 @@ class ScipyDistribution:
         """``integral_a^b x f(x) dx = a (F(b) - F(a)) + integral_a^b (F(b) - F(x)) dx``, the
         last by Gauss-Legendre: only the bounded cdf is evaluated, and the error is at most
         ``(b - a) (F(b) - F(a))`` however singular the density."""
-        half = (b - a) / 2
-        x = ((a + b) / 2)[:, None] + half[:, None] * _GL_NODES
+        half, x = _nodes(a, b)
         fa, fb, fx = self._cdf(a), self._cdf(b), self._cdf(x)
         return np.asarray(a * (fb - fa) + half * ((fb[:, None] - fx) @ _GL_WEIGHTS), dtype=float)
 
@@ -379,6 +378,14 @@ _MASS_TOLERANCE = 1e-9
 #: The table's E[X] may differ from the distribution's mean by this much of its scale (the
 #: larger of |mean| and the standard deviation, or the interquartile range if that is infinite).
 _MEAN_TOLERANCE = 1e-6
+
+
+def _nodes(a: FloatArray, b: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Half the width of each cell ``[a, b]`` and its 16 Gauss-Legendre nodes (rows); cells
+    near the float range may overflow to ``inf`` (the caller then refuses the distribution)."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        half = (b - a) / 2
+        return half, ((a + b) / 2)[:, None] + half[:, None] * _GL_NODES
 
 
 def as_distribution(value: Any) -> Distribution:
