@@ -107,10 +107,13 @@ def walk_vertices(
     table = np.zeros(256, dtype=np.uint64)
     table[_slot(table, origin)] = origin
     count = 1
-    done = 0
-    while done < count:
-        u = done
-        done += 1
+    # Depth first (the newest vertex next): its tableau, just written, is still in the cache.
+    pending = np.empty(capacity, dtype=np.int64)
+    pending[0] = 0
+    waiting = 1
+    while waiting > 0:
+        waiting -= 1
+        u = pending[waiting]
         for col in range(dim):
             # Ratio test for the entering column: the first row to reach zero leaves.
             best = np.inf
@@ -145,6 +148,7 @@ def walk_vertices(
                 tableaux = _grown(tableaux, capacity)
                 bases = _grown(bases, capacity)
                 columns = _grown(columns, capacity)
+                pending = _grown(pending, capacity)
                 grown_masks = np.empty(capacity, dtype=np.uint64)
                 for v in range(count):
                     grown_masks[v] = masks[v]
@@ -175,6 +179,8 @@ def walk_vertices(
                 columns[w, k] = columns[u, k]
             columns[w, col] = leaving
             masks[w] = key
+            pending[waiting] = w
+            waiting += 1
     points = np.zeros((count, dim))
     for v in range(count):
         for r in range(payoff_rows):
