@@ -68,6 +68,10 @@ def test_models_lists_every_model_with_its_properties() -> None:
         (["-m", "beta", "--set", "forgetting=2"], "forgetting must be a number in (0, 1]"),
         (["-m", "beta", "--set", "oops"], "--set takes name=value"),
         (["-m", "coefficient", "--set", "alpha=0"], "alpha must be in (0, 1]"),
+        (  # an int too large for a float: was an OverflowError traceback
+            ["-m", "beta", "--set", "forgetting=1" + "0" * 400],
+            "forgetting must be a number in (0, 1]; got an integer of about 401 digits",
+        ),
         (["-m", "weighted", "--set", "scale=x"], "comes from the feedback file"),
     ],
 )

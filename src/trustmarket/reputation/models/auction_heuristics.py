@@ -18,6 +18,7 @@ import math
 
 from trustmarket.core.errors import InvalidReputation
 from trustmarket.reputation.checks import finite_number, unit_number
+from trustmarket.reputation.models._parameters import representable
 
 __all__ = ["experience", "optimal_price", "time_component", "trust_value"]
 
@@ -33,6 +34,10 @@ def optimal_price(initial_price: float, days: int, priority: float, pressure: fl
     default 0.5, where the priority term vanishes). Every day's term is the same, so the sum is
     ``n_days`` times it.
     """
+    representable(initial_price, "initial_price", "a finite number >= 0")
+    representable(days, "days", "a whole number >= 0")
+    representable(priority, "priority", "a finite number in [0, 1]")
+    representable(pressure, "pressure", "a finite number in [0, 1]")
     p0 = finite_number(initial_price, "initial_price")
     if p0 < 0:
         raise InvalidReputation(f"initial_price must be >= 0, got {p0}")
@@ -50,6 +55,8 @@ def time_component(previous_feedback: float, time_since_last: float) -> float:
     ``previous_feedback`` f_prev is the feedback the host had when its last auction completed;
     ``time_since_last`` must be > 0 (in whatever unit the caller uses; the paper gives none).
     """
+    representable(previous_feedback, "previous_feedback", "a finite number")
+    representable(time_since_last, "time_since_last", "a finite number > 0")
     f_prev = finite_number(previous_feedback, "previous_feedback")
     elapsed = finite_number(time_since_last, "time_since_last")
     if elapsed <= 0:
@@ -62,6 +69,7 @@ def time_component(previous_feedback: float, time_since_last: float) -> float:
 def experience(won: int, taken_part: int) -> float:
     """The paper's experience value: auctions won / auctions taken part in (section 4.2)."""
     for value, what in ((won, "won"), (taken_part, "taken_part")):
+        representable(value, what, "a whole number >= 0")
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise InvalidReputation(f"{what} must be a whole number >= 0, got {value!r}")
     if taken_part == 0:
@@ -83,6 +91,13 @@ def trust_value(
     of the optimal price (the paper leaves its derivation to the host's experience),
     ``time`` the :func:`time_component` and ``experience_value`` the :func:`experience`.
     """
+    for value, what in (
+        (rater_weight, "rater_weight"),
+        (price_weight, "price_weight"),
+        (time, "time"),
+        (experience_value, "experience_value"),
+    ):
+        representable(value, what, "a finite number")
     product = (
         finite_number(rater_weight, "rater_weight")
         * finite_number(price_weight, "price_weight")

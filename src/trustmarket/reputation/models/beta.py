@@ -28,6 +28,7 @@ from trustmarket.reputation.model import (
     ModelProperties,
     ReputationModel,
 )
+from trustmarket.reputation.models._parameters import representable
 
 __all__ = ["BetaModel", "beta_score"]
 
@@ -35,6 +36,7 @@ __all__ = ["BetaModel", "beta_score"]
 def beta_score(positive: float, negative: float) -> float:
     """The mean of Beta(r + 1, s + 1): ``(r + 1) / (r + s + 2)`` for evidence ``r, s >= 0``."""
     for value, what in ((positive, "positive evidence r"), (negative, "negative evidence s")):
+        representable(value, what, "a finite number >= 0")
         if (
             isinstance(value, bool)
             or not isinstance(value, int | float)
@@ -66,6 +68,7 @@ class BetaModel(ReputationModel):
     __slots__ = ("_evidence", "_received", "forgetting")
 
     def __init__(self, forgetting: float = 1.0) -> None:
+        representable(forgetting, "forgetting", "a number in (0, 1]")
         if (
             isinstance(forgetting, bool)
             or not isinstance(forgetting, int | float)

@@ -40,6 +40,7 @@ from trustmarket.reputation.model import (
     ModelProperties,
     ReputationModel,
 )
+from trustmarket.reputation.models._parameters import representable
 
 __all__ = ["EigenTrustModel", "GlobalTrust"]
 
@@ -125,6 +126,9 @@ class EigenTrustModel(ReputationModel):
         peers = tuple(dict.fromkeys(pretrusted))
         for peer in peers:
             check_id(peer, "pre-trusted peer")
+        representable(pretrust_weight, "pretrust_weight", "a number in (0, 1)")
+        representable(tolerance, "tolerance", "a positive number")
+        representable(max_iterations, "max_iterations", "a positive integer")
         if (
             isinstance(pretrust_weight, bool)
             or not isinstance(pretrust_weight, int | float)

@@ -54,6 +54,7 @@ from trustmarket.reputation.model import (
     ModelProperties,
     ReputationModel,
 )
+from trustmarket.reputation.models._parameters import representable
 
 __all__ = [
     "RaterWeight",
@@ -73,6 +74,7 @@ def _vector(values: object, what: str) -> tuple[float, ...]:
     for value in values:
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise InvalidReputation(f"{what}: attribute scores must be numbers, got {value!r}")
+        representable(value, f"{what}: an attribute score", "a finite number")
         if not math.isfinite(value):
             raise InvalidReputation(f"{what}: attribute scores must be finite, got {value!r}")
         out.append(float(value))
@@ -209,6 +211,9 @@ class RaterWeightedModel(ReputationModel):
             raise InvalidReputation(f"peers must be 'paper' or 'mean', got {peers!r}")
         if not isinstance(by_value, bool):
             raise InvalidReputation(f"by_value must be True or False, got {by_value!r}")
+        representable(newcomer_weight, "newcomer_weight", "a finite number in [0, 1]")
+        representable(half_life, "half_life", "a positive number of seconds or None")
+        representable(prior, "prior", "a finite number in [0, 1]")
         if half_life is not None and (
             isinstance(half_life, bool)
             or not isinstance(half_life, int | float)
@@ -244,8 +249,23 @@ class RaterWeightedModel(ReputationModel):
     # -- updates -------------------------------------------------------------------------------
 
     def check(self, feedback: Feedback) -> None:
-        """Refuse feedback without attributes or whose attributes do not fit the scale."""
+        """Refuse feedback without attributes or whose attributes do not fit the scale, and a
+        transaction value (with ``by_value``) or time (with ``half_life``) beyond the float
+        range, which the model computes with."""
         super().check(feedback)
+        for used, number, what in (
+            (self.by_value, feedback.value, "transaction value (by_value weighs by it)"),
+            (self.half_life is not None, feedback.time, "time (half_life decays by it)"),
+        ):
+            if used:
+                try:
+                    float(number)
+                except OverflowError:
+                    raise InvalidFeedback(
+                        f"the feedback of {feedback.rater} on transaction "
+                        f"{feedback.transaction}: its {what} is an integer beyond the range of "
+                        "a float; at most about 1.8e308"
+                    ) from None
         attributes = feedback.attributes
         if (
             attributes is not None
@@ -379,6 +399,7 @@ class RaterWeightedModel(ReputationModel):
     def _now(self, now: int | None) -> int:
         if now is None:
             return max(self._latest, 0)
+        representable(now, "now", "a non-negative integer (seconds)")
         if isinstance(now, bool) or not isinstance(now, int) or now < 0:
             raise InvalidReputation(f"now must be a non-negative integer (seconds), got {now!r}")
         if now < self._latest:

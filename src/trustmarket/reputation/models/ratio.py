@@ -26,6 +26,7 @@ from trustmarket.reputation.model import (
     ModelProperties,
     ReputationModel,
 )
+from trustmarket.reputation.models._parameters import representable
 
 __all__ = ["RatioModel"]
 
@@ -53,6 +54,8 @@ class RatioModel(ReputationModel):
     __slots__ = ("_counts", "_received", "neutral", "prior")
 
     def __init__(self, neutral: float | None = 0.0, prior: float = 0.5) -> None:
+        representable(neutral, "neutral", "a finite number in [0, 1] or None")
+        representable(prior, "prior", "a finite number in [0, 1]")
         self.neutral = None if neutral is None else unit_number(neutral, "neutral")
         self.prior = unit_number(prior, "prior")
         # [negatives, neutrals, positives] per subject, indexed by rating + 1.

@@ -58,6 +58,7 @@ from trustmarket.reputation.model import (
     ModelProperties,
     ReputationModel,
 )
+from trustmarket.reputation.models._parameters import representable
 
 __all__ = ["Lookup", "ReputationCoefficientModel", "modified_ask", "modified_offer"]
 
@@ -65,23 +66,28 @@ Mode = Literal["central", "decentralized"]
 
 
 def _price(value: object, what: str) -> float:
-    number = finite_number(value, what)
+    number = finite_number(representable(value, what, "a finite number >= 0"), what)
     if number < 0:
         raise InvalidReputation(f"{what} must be >= 0, got {number}")
     return number
+
+
+def _reputation(value: object) -> float:
+    checked = representable(value, "reputation", "a finite number in [0, 1]")
+    return unit_number(checked, "reputation")
 
 
 def modified_ask(price: float, reputation: float) -> float:
     """A buyer's ranking of a seller's asking price, section 3.2.6 equation (6):
     ``p* = p + (R * 0 + (1 - R) p) = p (2 - R)``: the ask plus the expected loss if the seller
     defects (the price paid for goods that never come). Lower is better."""
-    return _price(price, "price") * (2.0 - unit_number(reputation, "reputation"))
+    return _price(price, "price") * (2.0 - _reputation(reputation))
 
 
 def modified_offer(price: float, reputation: float) -> float:
     """A seller's ranking of a buyer's offer: ``R p``, the payment expected from a buyer who pays
     with probability R (SPEC section 4, the seller's side of equation (6)). Higher is better."""
-    return _price(price, "price") * unit_number(reputation, "reputation")
+    return _price(price, "price") * _reputation(reputation)
 
 
 class Lookup(NamedTuple):
@@ -147,6 +153,9 @@ class ReputationCoefficientModel(ReputationModel):
         initial: float | Literal["mean"] = "mean",
         empty_mean: float = 0.5,
     ) -> None:
+        representable(alpha, "alpha", "a number in (0, 1]")
+        representable(initial, "initial", "a finite number in [0, 1] or 'mean'")
+        representable(empty_mean, "empty_mean", "a finite number in [0, 1]")
         a = finite_number(alpha, "alpha")
         if not 0.0 < a <= 1.0:
             raise InvalidReputation(f"alpha must be in (0, 1], got {a}")

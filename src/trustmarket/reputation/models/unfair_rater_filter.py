@@ -35,6 +35,7 @@ from trustmarket.reputation.model import (
     ModelProperties,
     ReputationModel,
 )
+from trustmarket.reputation.models._parameters import representable
 
 __all__ = ["FilteredBetaModel"]
 
@@ -58,6 +59,7 @@ class FilteredBetaModel(ReputationModel):
     __slots__ = ("_agreement", "_cells", "_consensus", "_received", "exclude_below")
 
     def __init__(self, exclude_below: float = 0.3) -> None:
+        representable(exclude_below, "exclude_below", "a number in [0, 1)")
         if (
             isinstance(exclude_below, bool)
             or not isinstance(exclude_below, int | float)
