@@ -14,7 +14,7 @@ quantecon's are timed as the best of 3 runs per game (each includes building the
 the slow solvers run once. The first calls of ours and of quantecon's (numba compile, or loading
 numba's cache) are timed apart and excluded. ``--quick`` leaves out the slow solvers (nashpy,
 pygambit, our support enumeration) for repeated ours-against-quantecon runs; the exact answers and
-the miss counts stay.
+the miss counts stay. ``--without-numba`` times our numpy paths, as when numba is not installed.
 """
 
 from __future__ import annotations
@@ -231,7 +231,22 @@ def main() -> None:
         action="store_true",
         help="leave out nashpy, pygambit and our support enumeration (ours against quantecon)",
     )
+    parser.add_argument(
+        "--without-numba",
+        action="store_true",
+        help="run our numpy paths (as when numba is not installed); quantecon still uses numba",
+    )
     args = parser.parse_args()
+    if args.without_numba:
+        from trustmarket.analysis.games import (
+            lemke_howson_compiled,
+            pivot_vertices,
+            vertex_compiled,
+        )
+
+        vertex_compiled.compiled_partner_equilibria = None
+        pivot_vertices.compiled_walk_vertices = None
+        lemke_howson_compiled.compiled_solve = None
     equilibria_bench(8, args.games, args.games, args.nashpy_limit, quick=args.quick)
     equilibria_bench(12, args.games, args.nashpy_games_12, args.nashpy_limit, quick=args.quick)
     lemke_howson_bench(50, args.games, args.lh_limit, quick=args.quick)

@@ -144,7 +144,7 @@ def walk_vertices(
                 return UNDECIDED, empty
             table[at] = key
             if count == capacity:
-                capacity *= 2
+                capacity = min(2 * capacity, max_vertices)
                 tableaux = _grown(tableaux, capacity)
                 bases = _grown(bases, capacity)
                 columns = _grown(columns, capacity)

@@ -13,6 +13,9 @@ polytope (say P) is nondegenerate, every vertex x carries exactly m labels, so i
 carry the n missing ones: y is the solution of those n constraints of Q as equalities, computed for
 all vertices in one batched solve and kept when it lies in Q. When a partner carries more labels
 than that, or a system is singular, the shortcut gives up and both polytopes are enumerated.
+With numba installed the shortcut runs compiled: P's vertices come from a walk along its edges
+(:mod:`~trustmarket.analysis.games.pivot_vertices`, Qhull when the walk cannot vouch for them) and
+the partners from :mod:`~trustmarket.analysis.games.vertex_compiled`, with the same decisions.
 """
 
 from __future__ import annotations
@@ -281,8 +284,9 @@ def _shortcut(a: Matrix, b: Matrix, a_pos: Matrix, b_pos: Matrix) -> Shortcut | 
 
 #: A ratio test whose two smallest ratios are this close (relative) stops the walk along the edges.
 WALK_TIE = 1e-9
-#: The walk along the edges stops (and Qhull takes over) beyond this many vertices.
-WALK_LIMIT = 1 << 20
+#: The walk along the edges keeps a tableau per vertex: it stops (and Qhull takes over) when they
+#: would need more than this many bytes (about 200,000 vertices at 12 x 12).
+WALK_MEMORY = 256 << 20
 
 
 def _walk(
@@ -293,7 +297,9 @@ def _walk(
     walk = pivot_vertices.compiled_walk_vertices
     if walk is None:
         return pivot_vertices.UNDECIDED, np.zeros((0, g_own.shape[1]))
-    return walk(g_own, h_own, first_bound, WALK_TIE, TIGHT, WALK_LIMIT)
+    rows, dim = g_own.shape[0] - g_own.shape[1], g_own.shape[1]
+    limit = max(1, WALK_MEMORY // (8 * rows * (dim + 1)))
+    return walk(g_own, h_own, first_bound, WALK_TIE, TIGHT, limit)
 
 
 def _float_equilibria(found: Shortcut) -> tuple[Equilibrium, ...]:
