@@ -79,6 +79,12 @@ class Outcome:
 
 
 @dataclass
+class _Basis:
+    cols: list[highspy.HighsBasisStatus]
+    rows: list[highspy.HighsBasisStatus]
+
+
+@dataclass
 class _LP:
     x: np.ndarray
     y: np.ndarray
@@ -127,7 +133,8 @@ class Relaxation:
             left = deadline - time.perf_counter()
             if left <= 0:
                 return None
-            h.setOptionValue("time_limit", max(left, 1e-3))
+            # HiGHS's run clock adds up over the runs of one instance.
+            h.setOptionValue("time_limit", h.getRunTime() + max(left, 1e-3))
             self._limited = True
         elif self._limited:
             h.setOptionValue("time_limit", highspy.kHighsInf)
@@ -142,6 +149,23 @@ class Relaxation:
         y = np.asarray(sol.row_dual, dtype=float)
         objective = float(h.getInfo().objective_function_value)
         return _LP(x, y, self.safe_bound(y, lo, hi), objective)
+
+    def basis(self) -> _Basis:
+        """The current LP basis, to restart a node from."""
+        basis = self.highs.getBasis()
+        return _Basis(list(basis.col_status), list(basis.row_status))
+
+    def restore(self, basis: _Basis) -> None:
+        """Start the next LP from this basis; rows added since it was taken start basic."""
+        rows = self.highs.getNumRow()
+        status = basis.rows
+        if len(status) < rows:
+            status = status + [highspy.HighsBasisStatus.kBasic] * (rows - len(status))
+        new = highspy.HighsBasis()
+        new.col_status = basis.cols
+        new.row_status = status
+        new.valid = True
+        self.highs.setBasis(new)
 
     def _rows(self) -> tuple[csr_matrix, np.ndarray]:
         if self._matrix is None or self._rhs is None:
@@ -306,6 +330,9 @@ class Relaxation:
 
 _INFINITE = 2**62
 
+#: The branching decisions of a node: (column, 0 or 1) pairs.
+Fixes = tuple[tuple[int, int], ...]
+
 
 def _conflicts(inst: Instance, cols: Sequence[int]) -> np.ndarray:
     """The conflict graph as a dense boolean matrix: same XOR group, or a good whose supply the
@@ -407,25 +434,33 @@ def branch_and_cut(
     # incumbent's value can be dropped from the search for a better one.
     _fix_by_reduced_cost(relax, root, lo0, hi0, best_value, set(best))
 
-    # Nodes: (-bound, sequence, fixes); a fix is (column, 0 or 1).
-    heap: list[tuple[int, int, tuple[tuple[int, int], ...]]] = []
+    # Open nodes: (-bound, sequence, fixes, basis); a fix is (column, 0 or 1), and the basis
+    # is the parent's optimal one, to start the node's LP from (HiGHS warm start).
+    heap: list[tuple[int, int, Fixes, _Basis | None]] = []
     counter = 0
-    dive: tuple[tuple[int, int], ...] | None = ()
+    dive: Fixes | None = ()
     dive_bound = root.bound
     first = True
+
+    def stop(bound: int, fixes: Fixes, gave_up: bool) -> Outcome:
+        heapq.heappush(heap, (-bound, counter, fixes, None))
+        timed_out = deadline is not None and time.perf_counter() >= deadline
+        return unfinished(-heap[0][0], gave_up and not timed_out)
+
     while True:
         if dive is None:
             while heap and -heap[0][0] <= best_value:
                 heapq.heappop(heap)
             if not heap:
                 return Outcome(best_value, best, best_value, True, nodes)
-            neg, _, dive = heapq.heappop(heap)
+            neg, _, dive, basis = heapq.heappop(heap)
             dive_bound = -neg
+            if basis is not None:
+                relax.restore(basis)
         fixes = dive
         dive = None
         if node_limit is not None and nodes >= node_limit:
-            heapq.heappush(heap, (-dive_bound, counter, fixes))
-            return unfinished(-heap[0][0], True)
+            return stop(dive_bound, fixes, True)
         lo = lo0.copy()
         hi = hi0.copy()
         for j, v in fixes:
@@ -437,17 +472,13 @@ def branch_and_cut(
             lp = relax.solve(lo, hi, deadline)
             nodes += 1
         if lp is None:
-            heapq.heappush(heap, (-dive_bound, counter, fixes))
-            timed_out = deadline is not None and time.perf_counter() >= deadline
-            return unfinished(-heap[0][0], not timed_out)
+            return stop(dive_bound, fixes, True)
         if lp.bound <= best_value:
             continue
         if fixes and relax.separate(lp.x, NODE_CUTS):
             again = relax.solve(lo, hi, deadline)
             if again is None:
-                heapq.heappush(heap, (-lp.bound, counter, fixes))
-                timed_out = deadline is not None and time.perf_counter() >= deadline
-                return unfinished(-heap[0][0], not timed_out)
+                return stop(lp.bound, fixes, True)
             lp = again
             if lp.bound <= best_value:
                 continue
@@ -461,13 +492,12 @@ def branch_and_cut(
         if len(candidates) == 0:
             # The LP optimum is integral here but its bound is not proven below the
             # incumbent plus one (float tolerance): leave the component to another method.
-            heapq.heappush(heap, (-lp.bound, counter, fixes))
-            return unfinished(-heap[0][0], True)
+            return stop(lp.bound, fixes, True)
         # Branch on the most fractional bid (ties: the dearer, then the lower index).
         frac = np.abs(lp.x[candidates] - 0.5)
         pick = int(candidates[np.lexsort((candidates, -relax.cost[candidates], frac))[0]])
         counter += 1
-        heapq.heappush(heap, (-lp.bound, counter, (*fixes, (pick, 0))))
+        heapq.heappush(heap, (-lp.bound, counter, (*fixes, (pick, 0)), relax.basis()))
         ones = [j for j, v in fixes if v == 1]
         if relax.feasible([*ones, pick]):
             dive = (*fixes, (pick, 1))
