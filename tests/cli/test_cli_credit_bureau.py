@@ -56,6 +56,17 @@ def test_plot_writes_a_png(tmp_path: Path) -> None:
         (["m1", "--start", "2"], "starting reputation must be in [0, 1]"),
         (["m2", "--discount", "1.5"], "discount must be in [0, 1]"),
         (["m2", "--audit-cost", "-1"], "audit cost C_a must be >= 0"),
+        # Huge values: a float option reads 1e400 or 400 digits as inf; an int option gets the
+        # integer itself (--periods 10**400 ran M2 for ever).
+        (["reputation", "--C", "1e400"], "the tracing cost C must be a finite number > 0"),
+        (["reputation", "--L", "1" + "0" * 400], "L_m must be a finite number >= 0, got inf"),
+        (["m1", "--r-max", "1e400"], "r_max, the highest allowed reputation, must be a number"),
+        (["m2", "--discount", "1e400"], "the discount must be a finite number in [0, 1]"),
+        (
+            ["m2", "--periods", "1" + "0" * 400],
+            "periods must be an integer from 1 to 10,000, got an integer of about 401 digits",
+        ),
+        (["m2", "--periods", "10001"], "periods must be an integer from 1 to 10,000, got 10001"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(args: list[str], message: str) -> None:

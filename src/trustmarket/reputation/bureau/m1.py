@@ -28,11 +28,15 @@ import numpy.typing as npt
 
 from trustmarket.analysis.fixed_points import roots
 from trustmarket.core.errors import InvalidReputation
-from trustmarket.reputation.bureau.reputation_function import ReputationFunction
+from trustmarket.reputation.bureau.reputation_function import MAX_SAMPLES, ReputationFunction
+from trustmarket.reputation.checks import at_least, finite_number, whole_number
 
 __all__ = ["M1Path", "ProfitFunction", "StablePoint", "run_m1", "stable_points"]
 
 FloatArray = npt.NDArray[np.float64]
+
+#: The longest run of M1 or M2 in periods: each period solves T once (about 20 ms exactly).
+MAX_PERIODS = 10_000
 
 
 class ProfitFunction:
@@ -70,9 +74,7 @@ class ProfitFunction:
     @classmethod
     def linear(cls, slope: float) -> ProfitFunction:
         """``h(r) = slope * r``."""
-        if isinstance(slope, bool) or not isinstance(slope, int | float) or not slope >= 0:
-            raise InvalidReputation(f"the slope of h must be a number >= 0, got {slope!r}")
-        k = float(slope)
+        k = at_least(slope, "the slope of h", 0.0)
         return cls(lambda r: k * np.asarray(r, dtype=float), f"h(r) = {k:g} r")
 
     @classmethod
@@ -80,6 +82,11 @@ class ProfitFunction:
         """Piecewise linear through ``[(r, profit), ...]``, r strictly increasing from 0 to 1."""
         try:
             array = np.asarray(points, dtype=float)
+        except OverflowError:  # an int beyond the float range, whose repr may not even print
+            raise InvalidReputation(
+                "profit points must be (r, profit) pairs of finite numbers; one is an integer "
+                "beyond the range of a float (about 1.8e308)"
+            ) from None
         except (TypeError, ValueError):
             raise InvalidReputation(
                 f"profit points must be (r, profit) pairs of numbers, got {points!r}"
@@ -135,20 +142,20 @@ class M1Path:
         return self.path[-1]
 
 
-def _check_cap(r_max: float) -> float:
-    if isinstance(r_max, bool) or not isinstance(r_max, int | float) or not 0.0 < r_max <= 1.0:
-        raise InvalidReputation(
-            f"r_max, the highest allowed reputation, must be in (0, 1], got {r_max!r}"
-        )
-    return float(r_max)
+def check_cap(r_max: object) -> float:
+    """``r_max``, the highest reputation the bureau allows, checked: a number in (0, 1]."""
+    what = "r_max, the highest allowed reputation,"
+    cap = finite_number(r_max, what, "a number in (0, 1]")
+    if not 0.0 < cap <= 1.0:
+        raise InvalidReputation(f"{what} must be in (0, 1], got {cap:g}")
+    return cap
 
 
 def _start(value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise InvalidReputation(f"the starting reputation must be a number, got {value!r}")
-    if not 0.0 <= value <= 1.0:
-        raise InvalidReputation(f"the starting reputation must be in [0, 1], got {value}")
-    return float(value)
+    start = finite_number(value, "the starting reputation", "a number in [0, 1]")
+    if not 0.0 <= start <= 1.0:
+        raise InvalidReputation(f"the starting reputation must be in [0, 1], got {start:g}")
+    return start
 
 
 def run_m1(
@@ -161,10 +168,10 @@ def run_m1(
     tolerance: float = 1e-9,
 ) -> M1Path:
     """Iterate ``r <- min(T(h(r)), r_max)`` from ``start`` for at most ``periods`` periods."""
-    cap = _check_cap(r_max)
+    cap = check_cap(r_max)
     r = min(_start(start), cap)
-    if isinstance(periods, bool) or not isinstance(periods, int) or periods < 1:
-        raise InvalidReputation(f"periods must be a positive integer, got {periods!r}")
+    periods = whole_number(periods, "periods", 1, MAX_PERIODS)
+    tolerance = at_least(tolerance, "the tolerance", 0.0)
     path = [r]
     for _ in range(periods):
         earned = float(h(r))
@@ -192,7 +199,8 @@ def stable_points(
     """Every fixed point of ``g(r) = min(T(h(r)), r_max)`` on ``[0, r_max]`` with its basin
     (found by :func:`trustmarket.analysis.fixed_points.roots`: crossings, touching points and
     flat pieces at the resolution of ``samples``)."""
-    cap = _check_cap(r_max)
+    cap = check_cap(r_max)
+    samples = whole_number(samples, "samples", 3, MAX_SAMPLES)
 
     def gap(r: npt.ArrayLike) -> FloatArray:
         x = np.atleast_1d(np.asarray(r, dtype=float))

@@ -21,9 +21,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from trustmarket.core.errors import InvalidReputation
-from trustmarket.reputation.bureau.m1 import ProfitFunction, StablePoint, stable_points
+from trustmarket.reputation.bureau.m1 import (
+    MAX_PERIODS,
+    ProfitFunction,
+    StablePoint,
+    check_cap,
+    stable_points,
+)
 from trustmarket.reputation.bureau.reputation_function import ReputationFunction
-from trustmarket.reputation.checks import at_least
+from trustmarket.reputation.checks import at_least, unit_number, whole_number
 
 __all__ = ["M2Run", "compare_bids", "m2_update", "simulate_m2"]
 
@@ -36,6 +42,7 @@ def m2_update(
     function: ReputationFunction, bid: float, earnings: float, audit_cost: float
 ) -> tuple[float, bool]:
     """The reputation after a bid period and whether the bid was punished (Definition 4, 3)."""
+    bid = unit_number(bid, "a bid")
     e = at_least(earnings, "the earnings e", 0.0)
     c = at_least(audit_cost, "the audit cost C_a", 0.0)
     earned = _t(function, e + c)
@@ -73,11 +80,9 @@ def simulate_m2(
     """Run ``periods`` periods from reputation ``start``: a bid period (when ``bid`` is given),
     then M1."""
     cost = at_least(audit_cost, "the audit cost C_a", 0.0)
-    d = at_least(discount, "the discount", 0.0)
-    if d > 1:
-        raise InvalidReputation(f"the discount must be in [0, 1], got {d}")
-    if isinstance(periods, bool) or not isinstance(periods, int) or periods < 1:
-        raise InvalidReputation(f"periods must be a positive integer, got {periods!r}")
+    d = unit_number(discount, "the discount")
+    periods = whole_number(periods, "periods", 1, MAX_PERIODS)
+    r_max = check_cap(r_max)
     start = at_least(start, "the start", 0.0)
     if bid is not None:
         bid = at_least(bid, "a bid", 0.0)
@@ -129,6 +134,7 @@ def compare_bids(
     """The strategies side by side from ``start``: no bid; bidding the highest stable point
     (the truthful bid); underbidding halfway into its basin; and overbidding above it by each
     of ``overbids`` (where T can still give that reputation)."""
+    extras = tuple(at_least(extra, "an overbid", 0.0, strict=True) for extra in overbids)
     points = stable_points(function, h, r_max=r_max)
     attracting: list[StablePoint] = [p for p in points if p.attracting]
     if not attracting:
@@ -153,7 +159,7 @@ def compare_bids(
     if low < top.reputation:
         runs.append(run(0.5 * (low + top.reputation), "underbid"))
     ceiling = min(r_max, _t(function, 1e6))
-    for extra in overbids:
+    for extra in extras:
         if top.reputation + extra < ceiling:
             runs.append(run(top.reputation + extra, f"overbid +{extra:g}"))
     return tuple(runs)

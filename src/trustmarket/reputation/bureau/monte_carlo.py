@@ -18,8 +18,12 @@ import numpy as np
 from trustmarket.core.errors import InvalidReputation
 from trustmarket.core.randomness import check_seed
 from trustmarket.reputation.bureau.reputation_function import ReputationFunction
+from trustmarket.reputation.checks import at_least, finite_number, whole_number
 
 __all__ = ["EquilibriumCheck", "check_theorem_1"]
+
+#: The most draws of one check (default 100,000): four float arrays of that length.
+MAX_DRAWS = 10_000_000
 
 
 @dataclass(frozen=True)
@@ -54,9 +58,13 @@ def check_theorem_1(
     """Simulate ``draws`` merchants and customers at ``R = T(L_m)`` (or at a given
     ``reputation``, to see the check fail off equilibrium)."""
     check_seed(seed)
-    if isinstance(draws, bool) or not isinstance(draws, int) or draws < 1:
-        raise InvalidReputation(f"draws must be a positive integer, got {draws!r}")
-    r = function(merchant_loss) if reputation is None else float(reputation)
+    draws = whole_number(draws, "draws", 1, MAX_DRAWS)
+    merchant_loss = at_least(merchant_loss, "the merchant's loss L_m", 0.0)
+    r = (
+        function(merchant_loss)
+        if reputation is None
+        else finite_number(reputation, "the reputation", "a number in [0, 1)")
+    )
     if not 0.0 <= r < 1.0:
         raise InvalidReputation(f"the reputation must be in [0, 1), got {r:g}")
     rng = np.random.default_rng(seed)

@@ -34,7 +34,7 @@ from scipy.optimize import brentq
 from trustmarket.analysis.fixed_points import fixed_points
 from trustmarket.core.errors import InvalidReputation
 from trustmarket.reputation.bureau.cdf import Cdf, as_cdf
-from trustmarket.reputation.checks import at_least, finite_number
+from trustmarket.reputation.checks import at_least, finite_number, unit_number, whole_number
 
 __all__ = [
     "ReputationFunction",
@@ -44,6 +44,10 @@ __all__ = [
     "unchecked_probability",
     "uniform_reputation",
 ]
+
+#: The most samples :class:`ReputationFunction` searches [0, 1) with (default 2,049): each is
+#: one evaluation of F and G, and the arrays of a million take tens of megabytes.
+MAX_SAMPLES = 1_000_000
 
 FloatArray = npt.NDArray[np.float64]
 Choice = Literal["smallest", "largest"]
@@ -56,10 +60,16 @@ def _number(value: object, what: str, *, low: float | None = None, open_low: boo
 
 
 def _reputation(value: object) -> float:
-    r = _number(value, "the reputation R")
-    if not 0.0 <= r <= 1.0:
-        raise InvalidReputation(f"the reputation R must be in [0, 1], got {r:g}")
-    return r
+    return unit_number(value, "the reputation R")
+
+
+def _floats(values: npt.ArrayLike, what: str, allowed: str) -> FloatArray:
+    """``values`` as a float array; :class:`InvalidReputation` saying ``what`` must be
+    ``allowed`` when they are not numbers (or hold an int too large for a float)."""
+    try:
+        return np.asarray(values, dtype=float)
+    except (TypeError, ValueError, OverflowError):
+        raise InvalidReputation(f"{what} must be {allowed}") from None
 
 
 def tracing_cost(value: object) -> float:
@@ -84,8 +94,8 @@ def unchecked_probability(reputation: float, cost: float, F: Any) -> float:  # n
 
 def tamper_threshold(q: float, merchant_loss: float) -> float:
     """``L_m (1 - q) / q``: a merchant tampers iff his gain exceeds it (``inf`` when q = 0)."""
-    q = _number(q, "q", low=0.0)
-    if q > 1.0:
+    q = finite_number(q, "q", "a probability in [0, 1]")
+    if not 0.0 <= q <= 1.0:
         raise InvalidReputation(f"q is a probability in [0, 1], got {q:g}")
     loss_m = _number(merchant_loss, "the merchant's loss L_m", low=0.0)
     return math.inf if q == 0.0 else loss_m * (1.0 - q) / q
@@ -150,14 +160,13 @@ class ReputationFunction:
         if choose not in ("smallest", "largest"):
             raise InvalidReputation(f"choose must be 'smallest' or 'largest', got {choose!r}")
         object.__setattr__(self, "choose", choose)
-        if isinstance(samples, bool) or not isinstance(samples, int) or samples < 3:
-            raise InvalidReputation(f"samples must be an integer >= 3, got {samples!r}")
-        object.__setattr__(self, "samples", samples)
+        object.__setattr__(self, "samples", whole_number(samples, "samples", 3, MAX_SAMPLES))
 
     def consistent(self, reputation: npt.ArrayLike, merchant_loss: float) -> FloatArray:
         """The right side of equation (7), ``G(L (1 - q(R)) / q(R))``, for an array of R < 1."""
-        r = np.asarray(reputation, dtype=float)
-        return self._consistent_array(r, np.full_like(r, merchant_loss))
+        r = _floats(reputation, "the reputations R", "numbers in [0, 1)")
+        loss_m = _number(merchant_loss, "the merchant's loss L_m", low=0.0)
+        return self._consistent_array(r, np.full_like(r, loss_m))
 
     def fixed_points(self, merchant_loss: float) -> tuple[float, ...]:
         """Every R in [0, 1) with ``R = G(L (1 - q(R)) / q(R))``, ascending."""
@@ -193,7 +202,7 @@ class ReputationFunction:
         bisection together. Unlike :meth:`fixed_points` it does not look for tangent roots; a
         loss whose residual never changes sign gets NaN.
         """
-        values = np.asarray(losses, dtype=float).ravel()
+        values = _floats(losses, "the merchant's losses L_m", "finite numbers >= 0").ravel()
         if values.size == 0:
             return values
         if not np.all(np.isfinite(values)) or values.min() < 0:
@@ -235,6 +244,7 @@ class ReputationFunction:
         """``T^-1(R)``: the loss L with ``T(L) = R`` (needed by mechanism M2), by Brent's method
         on [0, upper]; T must be increasing there (it is for the uniform case)."""
         r = _reputation(reputation)
+        upper = _number(upper, "the upper end of the search", low=0.0, open_low=True)
 
         def t(loss: float) -> float:
             return float(self.curve([loss])[0])

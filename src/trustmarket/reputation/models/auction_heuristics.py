@@ -17,8 +17,7 @@ from __future__ import annotations
 import math
 
 from trustmarket.core.errors import InvalidReputation
-from trustmarket.reputation.checks import finite_number, unit_number
-from trustmarket.reputation.models._parameters import representable
+from trustmarket.reputation.checks import finite_number, representable, unit_number
 
 __all__ = ["experience", "optimal_price", "time_component", "trust_value"]
 

@@ -33,6 +33,7 @@ import scipy.sparse as sp
 
 from trustmarket.core.errors import InvalidReputation, SolverLimit
 from trustmarket.core.ids import check_id
+from trustmarket.reputation.checks import representable
 from trustmarket.reputation.feedback import Feedback
 from trustmarket.reputation.model import (
     Contribution,
@@ -40,7 +41,6 @@ from trustmarket.reputation.model import (
     ModelProperties,
     ReputationModel,
 )
-from trustmarket.reputation.models._parameters import representable
 
 __all__ = ["EigenTrustModel", "GlobalTrust"]
 

@@ -46,7 +46,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from trustmarket.core.errors import InvalidFeedback, InvalidReputation
-from trustmarket.reputation.checks import unit_number
+from trustmarket.reputation.checks import representable, unit_number
 from trustmarket.reputation.feedback import AttributeScale, Feedback
 from trustmarket.reputation.model import (
     Contribution,
@@ -54,7 +54,6 @@ from trustmarket.reputation.model import (
     ModelProperties,
     ReputationModel,
 )
-from trustmarket.reputation.models._parameters import representable
 
 __all__ = [
     "RaterWeight",

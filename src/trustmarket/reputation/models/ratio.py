@@ -18,7 +18,7 @@ default: with nothing known, cooperation and defection are equally likely).
 
 from __future__ import annotations
 
-from trustmarket.reputation.checks import unit_number
+from trustmarket.reputation.checks import representable, unit_number
 from trustmarket.reputation.feedback import Feedback
 from trustmarket.reputation.model import (
     Contribution,
@@ -26,7 +26,6 @@ from trustmarket.reputation.model import (
     ModelProperties,
     ReputationModel,
 )
-from trustmarket.reputation.models._parameters import representable
 
 __all__ = ["RatioModel"]
 

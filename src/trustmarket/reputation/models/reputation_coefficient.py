@@ -50,7 +50,7 @@ from collections import OrderedDict
 from typing import Literal, NamedTuple
 
 from trustmarket.core.errors import InvalidReputation
-from trustmarket.reputation.checks import finite_number, unit_number
+from trustmarket.reputation.checks import finite_number, representable, unit_number
 from trustmarket.reputation.feedback import Feedback
 from trustmarket.reputation.model import (
     Contribution,
@@ -58,7 +58,6 @@ from trustmarket.reputation.model import (
     ModelProperties,
     ReputationModel,
 )
-from trustmarket.reputation.models._parameters import representable
 
 __all__ = ["Lookup", "ReputationCoefficientModel", "modified_ask", "modified_offer"]
 

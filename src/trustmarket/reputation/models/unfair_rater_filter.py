@@ -28,6 +28,7 @@ from __future__ import annotations
 import math
 
 from trustmarket.core.errors import InvalidReputation
+from trustmarket.reputation.checks import representable
 from trustmarket.reputation.feedback import Feedback
 from trustmarket.reputation.model import (
     Contribution,
@@ -35,7 +36,6 @@ from trustmarket.reputation.model import (
     ModelProperties,
     ReputationModel,
 )
-from trustmarket.reputation.models._parameters import representable
 
 __all__ = ["FilteredBetaModel"]
 
