@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request, status
 from fastapi.responses import StreamingResponse
+from starlette.concurrency import run_in_threadpool
 
 from trustmarket.service.deps import Caller, service_of
 from trustmarket.service.models import ExchangeActionBody, NewExchangeBody
@@ -17,11 +18,21 @@ router = APIRouter(prefix="/api/exchanges", tags=["exchanges"])
 @router.post("", status_code=status.HTTP_201_CREATED, summary="Propose a safe exchange")
 async def propose(body: NewExchangeBody, caller: Caller, request: Request) -> dict[str, Any]:
     """Propose an exchange (the problem in the safe-exchange format, a plan or an objective);
-    an unsafe plan is refused with its first unsafe state."""
+    an unsafe plan is refused with its first unsafe state.
+
+    Bounded like ``POST /api/tools/exchange/plan``: independent units of at most 10 items and
+    10,000 units in all, a dependent table of at most 10 items and 10,000 states, a divisible
+    item of at most 100,000 pieces, a plan of at most 20,001 steps. The service plans within
+    10 seconds, in the thread pool (the writer only records the proposal); when the time runs
+    out first, the exchange goes on with the best plan found (safe and checked) and the answer
+    says ``proven: false``, with ``planned.lower_bound``, the count no plan can beat."""
     service = service_of(request)
-    return await service.run(
-        lambda work: service.exchanges.propose(
-            work,
+    exchanges = service.exchanges
+    await service.run(
+        lambda work: exchanges.check_parties(work, caller, body.counterparty, body.role)
+    )
+    proposal = await run_in_threadpool(
+        lambda: exchanges.prepare(
             caller,
             body.counterparty,
             body.role,
@@ -31,6 +42,7 @@ async def propose(body: NewExchangeBody, caller: Caller, request: Request) -> di
             body.safety,
         )
     )
+    return await service.run(lambda work: exchanges.record(work, caller, proposal))
 
 
 @router.get("", summary="Your exchanges")
