@@ -5,9 +5,11 @@ draws, its refusals, and that every form control of every tools page has a label
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -15,6 +17,7 @@ import pytest
 from browser import expect, screenshot, sign_up
 from live_server import PASSWORD, LiveServer
 
+import trustmarket.service.exchanges as exchanges_module
 from trustmarket.client import ApiError
 from trustmarket.service.deps import SESSION_COOKIE
 from trustmarket.service.web.tools_examples import EXCHANGE_EXAMPLES
@@ -216,6 +219,7 @@ def test_exchange_planner_and_two_accounts_carry_out_a_plan(browse: Any, site: L
         ]
     )
     expect(alice.locator("#plan-summary")).to_contain_text("3 steps")
+    expect(alice.locator("#plan-not-proven")).to_have_count(0)  # proven optimal
     expect(alice.get_by_label("Plan (JSON)")).to_have_value(re.compile('"steps"'))
 
     alice.get_by_role("button", name="Check this plan").click()
@@ -305,6 +309,52 @@ def test_exchange_planner_and_two_accounts_carry_out_a_plan(browse: Any, site: L
     bobs.login("bob", PASSWORD)
     final = bobs.request("GET", f"/api/exchanges/{exchange_id}")
     assert (final["status"], final["done"]) == ("done", 5)
+
+
+PUBLISHED_PLAN = (
+    Path(__file__).resolve().parents[2] / "docs/examples/exchange/software-published-plan.json"
+)
+#: Independent units whose optimum (24 steps) takes the integer programs 20-40 s to prove: within
+#: a second the planner has a safe plan of 25 steps and has proven no plan has fewer than 24.
+TIGHT_EXCHANGE = {
+    "form": "independent-units",
+    "currency": "PTS",
+    "price": "32062",
+    "seller_forgoes": "180",
+    "buyer_forgoes": "157",
+    "items": [
+        {"name": name, "units": 50, "unit_cost": cost, "unit_value": value}
+        for name, cost, value in (
+            ("i0", "129", "137"),
+            ("i1", "144", "155"),
+            ("i2", "138", "158"),
+            ("i3", "117", "117"),
+            ("i4", "109", "116"),
+        )
+    ],
+}
+
+
+def test_exchange_planner_says_when_its_plan_is_not_proven(browse: Any) -> None:
+    page = browse()
+    page.goto("/tools/exchange")
+    page.get_by_label("The exchange (JSON)").fill(json.dumps(TIGHT_EXCHANGE, indent=2))
+    page.get_by_label("Time limit (seconds)").fill("1")
+    page.get_by_role("button", name="Plan the exchange").click()
+    note = page.locator("#plan-not-proven")
+    expect(note).to_contain_text("Best found, not proven optimal")
+    # the lower bound comes within the second (24 so far); the greedy plan has 25 steps
+    expect(note).to_contain_text(
+        re.compile(r"no plan has fewer than 2[34] steps \(this one has 25\)")
+    )
+    expect(page.locator("#plan-steps tbody tr")).to_have_count(25)
+    expect(page.locator("#plan-form .notice")).to_have_text(
+        "Planned: 25 steps (best found, not proven optimal)."
+    )
+    # a time limit the API refuses: its message, on the form
+    page.get_by_label("Time limit (seconds)").fill("11")
+    page.get_by_role("button", name="Plan the exchange").click()
+    expect(page.locator("#plan-form .error")).to_contain_text("time_limit")
 
 
 # -- the credit bureau -------------------------------------------------------------------------
@@ -440,6 +490,50 @@ def test_exchange_page_is_for_its_parties(site: LiveServer, http: httpx.Client) 
     assert "an exchange is seen by its two parties only" in refused.text
     missing = as_(eve, "/exchanges/NOPE")
     assert missing.status_code == 404 and "there is no exchange &#39;NOPE&#39;" in missing.text
+
+
+def test_exchange_page_says_whether_the_services_plan_is_proven(
+    site: LiveServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    alice, bob = site.user("alice"), site.user("bob")
+    cookies = {SESSION_COOKIE: bob.token}
+
+    def shown(problem: Any) -> tuple[dict[str, Any], str]:
+        made = alice.request(
+            "POST",
+            "/api/exchanges",
+            json={"counterparty": "bob", "role": "seller", "problem": problem},
+        )
+        with httpx.Client(base_url=site.url, cookies=cookies) as browser:
+            page = browser.get(f"/exchanges/{made['exchange_id']}")
+        assert page.status_code == 200
+        return made, " ".join(page.text.split())
+
+    _, proven = shown(EXCHANGE_EXAMPLES["software"][1])
+    assert "Planned by the service for the fewest steps: 3, proven optimal." in proven
+    assert "not proven" not in proven
+    monkeypatch.setattr(exchanges_module, "PLAN_SECONDS", 1.0)
+    made, unproven = shown(TIGHT_EXCHANGE)
+    planned = made["planned"]
+    assert made["proven"] is False and planned["lower_bound"] < planned["optimum"]
+    assert (
+        "<strong>Best found, not proven optimal:</strong> the service's planner ran out of time "
+        f"first; no plan has fewer than {planned['lower_bound']} steps (this one has "
+        f"{planned['optimum']}). The plan is safe all the same."
+    ) in unproven
+    given = alice.request(
+        "POST",
+        "/api/exchanges",
+        json={
+            "counterparty": "bob",
+            "role": "seller",
+            "problem": EXCHANGE_EXAMPLES["software"][1],
+            "plan": json.loads(PUBLISHED_PLAN.read_text())["plan"],
+        },
+    )
+    with httpx.Client(base_url=site.url, cookies=cookies) as browser:
+        page = browser.get(f"/exchanges/{given['exchange_id']}").text
+    assert 'id="plan-proven"' not in page  # the proposer's plan: nothing to say
 
 
 class _Controls(HTMLParser):

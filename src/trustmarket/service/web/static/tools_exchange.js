@@ -34,6 +34,27 @@
       .map(([item, units]) => `${units} ${item}`)
       .join(", ");
 
+  // What the objective counts, for "no plan has fewer than N ...".
+  const UNITS = {
+    steps: ["step", "steps"],
+    deliveries: ["delivery", "deliveries"],
+    payments: ["payment", "payments"],
+    "deliveries+payments": ["delivery and payment in all", "deliveries and payments in all"],
+  };
+
+  // The planner stopped at its time limit before proving its plan optimal: say so, and what it
+  // did prove (no plan beats lower_bound). Empty for a proven plan.
+  function unprovenHtml(answer) {
+    if (answer.proven !== false) return "";
+    const n = answer.lower_bound;
+    const [one, many] = UNITS[answer.objective] || ["", answer.objective];
+    return (
+      `<p class="summary-line unproven" id="plan-not-proven"><strong>Best found, not proven optimal:</strong> ` +
+      `the planner's time limit ran out first; no plan has fewer than ${tm.escape(String(n))} ${tm.escape(n === 1 ? one : many)} ` +
+      `(this one has ${tm.escape(String(answer.optimum))}). The plan is safe all the same.</p>`
+    );
+  }
+
   function stepsHtml(answer) {
     const currency = answer.currency;
     const payFirst = answer.plan.order === "pay-first";
@@ -57,6 +78,7 @@
       `<p class="summary-line" id="plan-summary">A safe plan of <strong>${c.steps} step${c.steps === 1 ? "" : "s"}</strong>: ` +
       `${c.deliveries} deliveries and ${c.payments} payments (fewest ${tm.escape(answer.objective)}, ` +
       `${tm.escape(answer.safety)} safety, ${tm.escape(answer.order)}).</p>` +
+      unprovenHtml(answer) +
       tools.table(
         "The plan: each step, who acts, what is handed over and the state after it",
         [{ text: "Step", num: true }, "Who acts", "Delivered", { text: "Paid", num: true }, "Delivered in all after", { text: "Paid in all after", num: true }],
@@ -77,6 +99,7 @@
 
   tm.onSubmit("#plan-form", async (data) => {
     const body = { problem: problem(), objective: data.objective, safety: data.safety, order: data.order };
+    if (String(data.time_limit ?? "").trim()) body.time_limit = tools.number(data.time_limit);
     tools.hide(result);
     checkResult.innerHTML = "";
     const answer = await tm.api("POST", "/api/tools/exchange/plan", body);
@@ -87,7 +110,8 @@
     }
     planText.value = JSON.stringify(answer.plan, null, 2);
     tools.show(result, stepsHtml(answer));
-    return `Planned: ${answer.counts.steps} steps.`;
+    const proven = answer.proven === false ? " (best found, not proven optimal)" : "";
+    return `Planned: ${answer.counts.steps} steps${proven}.`;
   });
 
   tm.onSubmit("#check-form", async () => {
