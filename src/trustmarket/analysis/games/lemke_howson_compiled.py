@@ -67,6 +67,7 @@ def pivot_loop(
     use_x = entering < m
     pivots = 0
     candidates = np.empty(max(tab_x.shape[0], tab_y.shape[0]), dtype=np.int64)
+    ratios = np.empty(max(tab_x.shape[0], tab_y.shape[0]))
     pivot_row = np.empty(max(tab_x.shape[1], tab_y.shape[1]), dtype=np.float64)
     while True:
         if pivots >= max_pivots:
@@ -84,17 +85,16 @@ def pivot_loop(
         best = np.inf
         for r in range(rows):
             c = t[r, col]
-            if c > eps:
-                ratio = t[r, rhs] / c
-                if ratio < best:
-                    best = ratio
+            ratio = t[r, rhs] / c if c > eps else np.inf
+            ratios[r] = ratio
+            if ratio < best:
+                best = ratio
         if best == np.inf:
             return UNBOUNDED
         tol = tie * max(1.0, abs(best))
         count = 0
         for r in range(rows):
-            c = t[r, col]
-            if c > eps and t[r, rhs] / c <= best + tol:
+            if ratios[r] <= best + tol:
                 candidates[count] = r
                 count += 1
         key = 0

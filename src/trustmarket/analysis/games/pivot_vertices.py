@@ -78,7 +78,7 @@ def walk_vertices(
     payoff_rows = labels - dim
     width = dim + 1
     empty = np.zeros((0, dim))
-    # The payoff rows' labels, and each variable's non-negativity label.
+    # The labels of the payoff rows: the basic variables at the origin.
     payoff_label = np.empty(payoff_rows, dtype=np.int64)
     at = 0
     for r in range(labels):
