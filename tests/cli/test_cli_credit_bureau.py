@@ -67,9 +67,18 @@ def test_plot_writes_a_png(tmp_path: Path) -> None:
             "periods must be an integer from 1 to 10,000, got an integer of about 401 digits",
         ),
         (["m2", "--periods", "10001"], "periods must be an integer from 1 to 10,000, got 10001"),
+        # The library's own refusal of h, not "needs a number"; a huge argument is not echoed.
+        (["m1", "--h", "linear:-1"], "the slope of h must be >= 0"),
+        (["m1", "--h", "linear:" + "9" * 400], "the slope of h must be a finite number >= 0"),
+        (["m1", "--h", "linear:x" + "9" * 400], "linear:K needs a number K, got 'x999"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(args: list[str], message: str) -> None:
     code, out, err = run("bureau", *args)
     assert code == 2 and out == ""
     assert err.startswith("error: ") and message in err and err.count("\n") == 1, err
+
+
+def test_a_huge_argument_is_not_echoed_whole() -> None:
+    code, _, err = run("bureau", "m1", "--h", "linear:x" + "9" * 5000)
+    assert code == 2 and "..." in err and len(err) < 200, err

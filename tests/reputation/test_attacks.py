@@ -275,6 +275,7 @@ def test_shill_accounts_win_cheap_sales_and_praise_their_seller() -> None:
     [
         (lambda: BallotStuffing(per_round=-1.0), "per_round must be >= 0"),
         (lambda: BadMouthing(per_round=float("nan")), "per_round must be a finite number"),
+        (lambda: BadMouthing(per_round=10**400), "per_round must be a finite number >= 0; got an"),
         (lambda: SybilAttack(sybils=0), "sybils must be a whole number >= 1"),
         (lambda: ShillBidding(value=-5), "value"),
         (lambda: Oscillation(build=0), "build"),

@@ -48,11 +48,14 @@ CapOption = Annotated[
 def parse_profit(text: str) -> ProfitFunction:
     """``linear:K`` or ``points:r,p;r,p;...``."""
     kind, sep, rest = text.strip().partition(":")
+    # The library checks the numbers (its InvalidReputation is a ValueError too, so only the
+    # conversion is inside the try: its message says what is allowed).
     if sep and kind == "linear":
         try:
-            return ProfitFunction.linear(float(rest))
+            slope = float(rest)
         except ValueError:
-            raise InvalidReputation(f"linear:K needs a number K, got {rest!r}") from None
+            raise InvalidReputation(f"linear:K needs a number K, got {clipped(rest)}") from None
+        return ProfitFunction.linear(slope)
     if sep and kind == "points":
         try:
             pairs = [
@@ -60,12 +63,17 @@ def parse_profit(text: str) -> ProfitFunction:
             ]
         except ValueError:
             raise InvalidReputation(
-                f"points: takes r,profit pairs separated by ';', got {rest!r}"
+                f"points: takes r,profit pairs separated by ';', got {clipped(rest)}"
             ) from None
         return ProfitFunction.points(pairs)
     raise InvalidReputation(
-        f"cannot read h {text!r}: write linear:K (h(r) = K r) or points:0,0;0.5,0.2;1,1"
+        f"cannot read h {clipped(text)}: write linear:K (h(r) = K r) or points:0,0;0.5,0.2;1,1"
     )
+
+
+def clipped(text: str, limit: int = 60) -> str:
+    """``text`` quoted for a message, cut to ``limit`` characters (an argument can be huge)."""
+    return repr(text) if len(text) <= limit else repr(text[: limit - 3]) + "..."
 
 
 @bureau_app.command("reputation")

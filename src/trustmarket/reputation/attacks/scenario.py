@@ -32,7 +32,6 @@ what they make the buyers choose. Nothing here reads a clock or does I/O.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import ClassVar, Literal
@@ -41,6 +40,7 @@ import numpy as np
 
 from trustmarket.core.errors import InvalidReputation
 from trustmarket.core.randomness import check_seed
+from trustmarket.reputation.checks import at_least
 from trustmarket.reputation.feedback import Feedback
 from trustmarket.reputation.model import ReputationModel
 
@@ -100,11 +100,7 @@ def occurrences(per_round: float, rng: np.random.Generator) -> int:
 
 def check_rate(value: object, what: str) -> float:
     """A finite number >= 0 (an expected count of events per round)."""
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise InvalidReputation(f"{what} must be a finite number >= 0, got {value!r}")
-    if value < 0:
-        raise InvalidReputation(f"{what} must be >= 0, got {value}")
-    return float(value)
+    return at_least(value, what, 0.0)
 
 
 def check_count(value: object, what: str, least: int = 1) -> int:
