@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_wdp_bruteforce import brute_force
 
-from trustmarket.combinatorial import Instance, generate, make_instance, search, solve
+from trustmarket.combinatorial import Instance, generate, make_instance, search, solve, vcg
 from trustmarket.combinatorial import branch as bc
 from trustmarket.combinatorial.mip import solve_mip
 from trustmarket.combinatorial.search import SearchStats, solve_search
@@ -191,3 +191,40 @@ def test_reduced_cost_fixing_drops_only_bids_that_cannot_beat_the_incumbent() ->
     for j in dropped[:15]:
         rest = [b for b in everything if b != j and can_win_together(inst, b, int(j))]
         assert inst.bids[int(j)].price + solve_mip(inst, rest).value <= value
+
+
+@pytest.mark.parametrize(
+    ("dist", "goods", "bids", "seed"),
+    [("regions", 64, 300, 0), ("arbitrary", 32, 200, 1), ("paths", 64, 300, 2)],
+)
+def test_vcg_re_solves_that_share_cuts_and_starts_match_independent_mip_solves(
+    dist: str, goods: int, bids: int, seed: int
+) -> None:
+    """V(-i) does not depend on which optimal allocation was chosen: the search's shared
+    re-solves (kept relaxation, pooled starts) must give the plain MIP's values."""
+    inst = generate(dist, goods, bids, seed)
+    result = vcg(inst)
+    assert result.incentive_compatible
+    assert result.solution.value == solve(inst, solver="mip").value
+    for bidder, value in result.value_without.items():
+        assert value == solve(inst.without_bidders([bidder]), solver="mip").value
+        own = result.winning_value(inst, bidder)
+        assert result.payments[bidder] == value - (result.solution.value - own)
+        assert 0 <= result.payments[bidder] <= own
+
+
+def test_a_pooled_start_less_her_bids_is_completed_with_bids_that_fit() -> None:
+    inst = make_instance(
+        ["A", "B", "C"],
+        [
+            ("a", "ann", 10, ["A", "B"], None),
+            ("b", "bob", 4, ["A"], None),
+            ("c", "cat", 3, ["B"], None),
+            ("d", "dan", 5, ["C"], None),
+        ],
+    )
+    from trustmarket.combinatorial.vcg import _best_start
+
+    mine = {0}
+    start = _best_start(inst, [[0, 3]], mine, [1, 2, 3])
+    assert sorted(start) == [1, 2, 3]

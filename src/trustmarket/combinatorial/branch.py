@@ -52,6 +52,11 @@ DENSE = 0.6
 #: Root cutting-plane rounds at most, and the relative bound improvement under which a round
 #: counts as stalled (the loop stops after the third round once a round stalls).
 ROOT_ROUNDS = 30
+
+#: Root rounds on a dense conflict graph (cuts asked for with ``dense_cuts``), where each LP is
+#: slow, and in a re-solve of a relaxation that has been through its root rounds already.
+DENSE_ROUNDS = 10
+RESOLVE_ROUNDS = 2
 STALL = 1e-4
 
 #: Clique cuts added per separation round at most (root, then at each node).
@@ -76,6 +81,7 @@ class Outcome:
     nodes: int
     gave_up: bool = False
     fixed_zero: list[int] = field(default_factory=list)
+    found: list[list[int]] = field(default_factory=list)
 
 
 @dataclass
@@ -96,7 +102,7 @@ class Relaxation:
     """The LP relaxation of one component, on one HiGHS instance kept warm between solves, with
     its conflict graph and the clique cuts found so far."""
 
-    def __init__(self, inst: Instance, bids: Sequence[int]) -> None:
+    def __init__(self, inst: Instance, bids: Sequence[int], *, dense_cuts: bool = False) -> None:
         self.inst = inst
         self.cols = list(bids)
         self.n = len(self.cols)
@@ -118,9 +124,16 @@ class Relaxation:
         self._rhs: np.ndarray | None = None
         self._abs_cost = float(np.abs(self.cost).sum())
         self._conflict: np.ndarray | None = None
+        # Cuts are separated when the conflict graph can be built and is sparse enough, or
+        # dense_cuts asks for them anyway (the Clarke-Groves re-solves reuse them); the search
+        # branches itself only on sparse graphs.
         self.separable = self.n <= CONFLICT_LIMIT
+        self.branching = True
+        self.dense_cuts = dense_cuts
         self.density = math.nan
         self.lp_solves = 0
+        self.searches = 0
+        self.rounds_done = 0
         self._limited = False
 
     # -- LP -------------------------------------------------------------------------------
@@ -149,6 +162,12 @@ class Relaxation:
         y = np.asarray(sol.row_dual, dtype=float)
         objective = float(h.getInfo().objective_function_value)
         return _LP(x, y, self.safe_bound(y, lo, hi), objective)
+
+    def rounds_allowed(self) -> int:
+        """Root cut rounds so far allowed: up to ROOT_ROUNDS (DENSE_ROUNDS on a dense graph) in
+        all, and RESOLVE_ROUNDS more in each later search of this relaxation."""
+        rounds = ROOT_ROUNDS if self.branching else DENSE_ROUNDS
+        return max(rounds, self.rounds_done + RESOLVE_ROUNDS) if self.searches > 1 else rounds
 
     def basis(self) -> _Basis:
         """The current LP basis, to restart a node from."""
@@ -221,8 +240,10 @@ class Relaxation:
             conflict = _conflicts(self.inst, self.cols)
             self.density = float(conflict.mean())
             if self.density > DENSE:
-                self.separable = False
-                return None
+                self.branching = False
+                if not self.dense_cuts:
+                    self.separable = False
+                    return None
             self._conflict = conflict
         return self._conflict
 
@@ -380,6 +401,7 @@ def branch_and_cut(
     ``fixed_zero``), or unfinished when the deadline passed.
     """
     n = relax.n
+    relax.searches += 1
     lo0 = np.zeros(n)
     hi0 = np.ones(n)
     for j in fixed_zero:
@@ -387,6 +409,7 @@ def branch_and_cut(
     best_value = relax.value_of(start)
     best = sorted(start)
     nodes = 0
+    found: list[list[int]] = []
 
     def unfinished(bound: int, gave_up: bool) -> Outcome:
         return Outcome(
@@ -397,6 +420,7 @@ def branch_and_cut(
             nodes,
             gave_up,
             [j for j in range(n) if hi0[j] == 0.0],
+            found,
         )
 
     root = relax.solve(lo0, hi0, deadline)
@@ -406,33 +430,37 @@ def branch_and_cut(
     # Root: clique cuts while they pay.
     last = root.objective
     rounds = 0
+    allowed: int | None = None
     while True:
         value, chosen = relax.rounding(root.x, lo0, hi0)
         if value > best_value:
             best_value, best = value, sorted(chosen)
+            found.append(best)
         if root.bound <= best_value:
-            return Outcome(best_value, best, best_value, True, nodes)
-        if rounds >= ROOT_ROUNDS or not relax.separable:
+            return Outcome(best_value, best, best_value, True, nodes, found=found)
+        if relax.conflict is None:  # built here, on first need; None if it gets no cuts
             break
-        if relax.separate(root.x, ROOT_CUTS) == 0:
-            break
-        if not relax.separable:
+        if allowed is None:
+            allowed = relax.rounds_allowed()
+        if relax.rounds_done >= allowed or relax.separate(root.x, ROOT_CUTS) == 0:
             break
         again = relax.solve(lo0, hi0, deadline)
         if again is None:
             return unfinished(root.bound, False)
         root = again
         rounds += 1
+        relax.rounds_done += 1
         stalled = last - root.objective < STALL * max(abs(root.objective), 1.0)
         last = root.objective
         if stalled and rounds >= 3:
             break
-    if not relax.separable:
-        # No cuts here: plain branching on this LP would not pay; another method takes over.
-        return unfinished(root.bound, True)
     # Reduced-cost fixing: a column whose forced inclusion bounds every allocation at the
     # incumbent's value can be dropped from the search for a better one.
     _fix_by_reduced_cost(relax, root, lo0, hi0, best_value, set(best))
+    if not (relax.separable and relax.branching):
+        # Without cuts, or on a dense conflict graph, branching here would not pay: another
+        # method takes over, on the columns left.
+        return unfinished(root.bound, True)
 
     # Open nodes: (-bound, sequence, fixes, basis); a fix is (column, 0 or 1), and the basis
     # is the parent's optimal one, to start the node's LP from (HiGHS warm start).
@@ -452,7 +480,7 @@ def branch_and_cut(
             while heap and -heap[0][0] <= best_value:
                 heapq.heappop(heap)
             if not heap:
-                return Outcome(best_value, best, best_value, True, nodes)
+                return Outcome(best_value, best, best_value, True, nodes, found=found)
             neg, _, dive, basis = heapq.heappop(heap)
             dive_bound = -neg
             if basis is not None:
@@ -485,6 +513,7 @@ def branch_and_cut(
         value, chosen = relax.rounding(lp.x, lo, hi)
         if value > best_value:
             best_value, best = value, sorted(chosen)
+            found.append(best)
             if lp.bound <= best_value:
                 continue
         free = (lo != hi) & (lp.x > INTEGRALITY) & (lp.x < 1 - INTEGRALITY)

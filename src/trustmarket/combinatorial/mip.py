@@ -72,13 +72,16 @@ def solve_mip(
     label: str = "mip",
     highs_options: Mapping[str, bool | float | str] | None = None,
     extra_rows: Sequence[Sequence[int]] = (),
+    pool: list[list[int]] | None = None,
 ) -> Solution:
     """Solve the bids with these indices (all by default) to optimality or the time limit.
 
     ``start`` is a feasible set of bid indices handed to HiGHS as its first incumbent;
     ``highs_options`` are passed to HiGHS as they are (the plain solver uses its defaults).
     ``extra_rows`` are sets of bid indices of which at most one may win (valid inequalities,
-    such as the clique cuts of :mod:`.branch`); they only tighten the relaxation.
+    such as the clique cuts of :mod:`.branch`); they only tighten the relaxation. When
+    ``pool`` is a list, the improving allocations HiGHS found (bid indices, exactly feasible)
+    are appended to it.
     """
     t0 = time.perf_counter()
     chosen = list(range(len(inst.bids))) if bids is None else list(bids)
@@ -116,7 +119,17 @@ def solve_mip(
         sol = highspy.HighsSolution()
         sol.col_value = values.tolist()
         h.setSolution(sol)
+    if pool is not None:
+        h.setOptionValue("mip_improving_solution_save", True)
     h.run()
+    if pool is not None:
+        for saved in h.getSavedMipSolutions():
+            taken = [cols[i] for i, v in enumerate(saved.col_value) if v > 0.5]
+            try:
+                inst.check_feasible(inst.bids[b].bid_id for b in taken)
+            except ValueError:
+                continue
+            pool.append(taken)
     status = h.getModelStatus()
     info = h.getInfo()
     x = h.getSolution().col_value

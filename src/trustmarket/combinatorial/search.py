@@ -137,24 +137,34 @@ def components(inst: Instance, bids: Sequence[int]) -> list[list[int]]:
     return sorted(out.values(), key=lambda c: c[0])
 
 
-def greedy(inst: Instance, bids: Sequence[int]) -> tuple[int, list[int]]:
+def greedy(inst: Instance, bids: Sequence[int], base: Sequence[int] = ()) -> tuple[int, list[int]]:
     """The best of three greedy allocations (by price, price per unit and price per square root
-    of units, after Lehmann, O'Callaghan and Shoham): a fast lower bound."""
+    of units, after Lehmann, O'Callaghan and Shoham): a fast lower bound. With ``base`` (a
+    feasible allocation), each starts from it and adds what still fits."""
     sizes = {b: sum(u for _, u in inst.bids[b].bundle) for b in bids}
     keys = (
         lambda b: inst.bids[b].price,
         lambda b: inst.bids[b].price / sizes[b],
         lambda b: inst.bids[b].price / math.sqrt(sizes[b]),
     )
-    best: tuple[int, list[int]] = (0, [])
+    taken = set(base)
+    best: tuple[int, list[int]] = (-1, [])
     for key in keys:
         left = {g: good.units for g, good in enumerate(inst.goods)}
         used_groups: set[int] = set()
         chosen: list[int] = []
         total = 0
+        for b in base:
+            bid = inst.bids[b]
+            for g, u in bid.bundle:
+                left[g] -= u
+            if bid.group is not None:
+                used_groups.add(bid.group)
+            chosen.append(b)
+            total += bid.price
         for b in sorted(bids, key=key, reverse=True):
             bid = inst.bids[b]
-            if bid.group is not None and bid.group in used_groups:
+            if b in taken or (bid.group is not None and bid.group in used_groups):
                 continue
             if all(left[g] >= u for g, u in bid.bundle):
                 for g, u in bid.bundle:
@@ -222,61 +232,89 @@ def _is_clique(inst: Instance, bids: Sequence[int]) -> bool:
     return False
 
 
-def _branch_component(
+@dataclass
+class ComponentResult:
+    """One component's best allocation (bid indices), its exact value, a proven bound, and the
+    feasible allocations found on the way (for warm starts of related solves)."""
+
+    value: int
+    winners: list[int]
+    bound: int
+    optimal: bool
+    found: list[list[int]]
+
+
+def solve_component(
     inst: Instance,
-    comp: list[int],
-    start: Sequence[int],
-    deadline: float | None,
-    st: SearchStats,
-) -> tuple[int, list[int], int, bool]:
-    """One component by branch-and-cut (:mod:`.branch`) from the better of the greedy allocation
-    and the given start; HiGHS takes over (with the cuts and the incumbent) when the node budget
-    runs out. Returns the value, the winners (bid indices), the bound above the value, and
-    whether the value is proven optimal."""
-    first_value, first = greedy(inst, comp)
-    members = set(comp)
-    given = [b for b in start if b in members]
-    if sum(inst.bids[b].price for b in given) > first_value:
-        first = given
-    relax = Relaxation(inst, comp)
+    relax: Relaxation,
+    *,
+    start: Sequence[int] = (),
+    excluded: Sequence[int] = (),
+    deadline: float | None = None,
+    stats: SearchStats | None = None,
+) -> ComponentResult:
+    """The bids of ``relax`` less ``excluded`` (bid indices), by branch-and-cut (:mod:`.branch`)
+    from the better of the greedy allocation and ``start``; HiGHS takes over (with the incumbent)
+    when the node budget runs out or the conflict graph is too dense for the cuts to pay.
+
+    ``relax`` may be reused: its cuts stay valid when bids are excluded (they are fixed at zero),
+    which is how the Clarke-Groves re-solves share the work of the first solve.
+    """
+    st = stats if stats is not None else SearchStats()
     column = {b: j for j, b in enumerate(relax.cols)}
+    out_cols = sorted({column[b] for b in excluded if b in column})
+    gone = {relax.cols[j] for j in out_cols}
+    allowed = [b for b in relax.cols if b not in gone]
+    first_value, first = greedy(inst, allowed)
+    given = [b for b in start if b in column and b not in gone]
+    if relax.value_of([column[b] for b in given]) > first_value and relax.feasible(
+        [column[b] for b in given]
+    ):
+        first = given
     out = branch_and_cut(
-        relax, start=[column[b] for b in first], deadline=deadline, node_limit=NODE_LIMIT
+        relax,
+        start=[column[b] for b in first],
+        fixed_zero=out_cols,
+        deadline=deadline,
+        node_limit=NODE_LIMIT,
     )
     st.nodes += out.nodes
+    found = [[relax.cols[j] for j in sol] for sol in out.found]
+    chosen = [relax.cols[j] for j in out.chosen]
     if out.finished:
         if out.nodes == 1:
             st.by_lp += 1
         else:
             st.by_branch += 1
-        return out.value, [relax.cols[j] for j in out.chosen], 0, True
+        return ComponentResult(out.value, chosen, out.value, True, found)
     if not out.gave_up:
-        return out.value, [relax.cols[j] for j in out.chosen], out.bound - out.value, False
-    # The node budget ran out: HiGHS branch-and-bound on the columns not proven useless, with
-    # the clique cuts as rows and the incumbent as its start.
+        return ComponentResult(out.value, chosen, out.bound, False, found)
+    # HiGHS branch-and-bound on the columns not proven useless, from the incumbent. The clique
+    # cuts are not passed: on the dense graphs that come here they slowed HiGHS down.
     dropped = set(out.fixed_zero)
     rest = [relax.cols[j] for j in range(relax.n) if j not in dropped]
-    cuts = [[relax.cols[j] for j in cut if j not in dropped] for cut in relax.cuts]
     remaining = None if deadline is None else max(deadline - time.perf_counter(), 1e-3)
+    pool: list[list[int]] = []
     sol = solve_mip(
         inst,
         rest,
         time_limit=remaining,
-        start=[relax.cols[j] for j in out.chosen],
+        start=chosen,
         label="search",
         highs_options=MIP_OPTIONS,
-        extra_rows=[c for c in cuts if len(c) > 1],
+        pool=pool,
     )
     st.by_mip += 1
     st.nodes += sol.nodes
+    found.extend(pool)
     if sol.value >= out.value:
-        v, w = sol.value, [inst.index_of(b) for b in sol.winners]
+        value, winners = sol.value, [inst.index_of(b) for b in sol.winners]
     else:
-        v, w = out.value, [relax.cols[j] for j in out.chosen]
+        value, winners = out.value, chosen
     # The dropped columns cannot beat the incumbent, so the component's optimum is at most the
     # larger of HiGHS's bound on the rest and the incumbent.
     top = max(sol.bound, out.value)
-    return v, w, top - v, sol.optimal and top == v
+    return ComponentResult(value, winners, top, sol.optimal and top == value, found)
 
 
 def solve_search(
@@ -322,10 +360,13 @@ def solve_search(
             st.by_enumeration += 1
         else:
             deadline = None if time_limit is None else t0 + time_limit
-            v, w, extra, done = _branch_component(inst, comp, start, deadline, st)
-            if not done:
+            part = solve_component(
+                inst, Relaxation(inst, comp), start=start, deadline=deadline, stats=st
+            )
+            v, w = part.value, part.winners
+            if not part.optimal:
                 status = Status.TIME_LIMIT
-            bound += extra
+            bound += part.bound - v
         value += v
         bound += v
         winners.extend(w)
