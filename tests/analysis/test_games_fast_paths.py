@@ -3,7 +3,11 @@
 - Float vertex enumeration enumerates one polytope and solves for the partners; when that does
   not apply it enumerates both. Both must give the same equilibria, and the same as gambit.
 - That shortcut runs compiled when numba is installed; the numpy version must take the same
-  decisions (give up on the same games) and find the same equilibria.
+  decisions (give up on the same games) and find the same equilibria. The two may part only
+  where a partner system is exactly singular, and then the final answers agree.
+- The compiled shortcut takes its vertices from a walk along the polytope's edges: whenever the
+  walk answers, its vertices are Qhull's, and it declines (degenerate) polytopes that are not
+  simple.
 - Float Lemke-Howson runs a compiled loop when numba is installed; the numpy loop must take the
   same pivots to the same equilibrium.
 - Without numba at all (a fresh interpreter that cannot import it) everything still works and
