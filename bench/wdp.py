@@ -13,9 +13,11 @@ instance of each distribution that each solver solves within 10 s (bids doubled 
 takes longer).
 
 Run: ``make bench`` or ``python bench/wdp.py [--instances 10] [--time-limit 60]
-[--hard-instances N] [--suites medium,hard] [--distributions arbitrary,paths]``. The full
+[--hard-instances N] [--first-seed S] [--suites medium,hard,vcg] [--hard-sizes 2000,4000]
+[--distributions arbitrary,paths] [--vcg-seeds 2] [--verbose] [--skip-largest]``. The full
 protocol (10 instances, 60 s) can take hours at the hard sizes; the figures in
-docs/combinatorial.md say what was run.
+docs/combinatorial.md say what was run. Pin it to one core on a shared machine
+(``taskset -c 0``): ratios within one run are what count.
 """
 
 from __future__ import annotations
@@ -42,12 +44,13 @@ TARGET_RATIO = 1.5
 
 
 def run_suite(
-    dist: str, goods: int, bids: int, instances: int, limit: float
+    dist: str, goods: int, bids: int, seeds: list[int], limit: float, verbose: bool = False
 ) -> dict[str, float | int | str]:
     times: dict[str, list[float]] = {"search": [], "mip": []}
     optimal = {"search": 0, "mip": 0}
     gaps: dict[str, list[float]] = {"search": [], "mip": []}
-    for seed in range(instances):
+    instances = len(seeds)
+    for seed in seeds:
         inst = generate(dist, goods, bids, seed)
         found = {}
         for solver in ("search", "mip"):
@@ -57,6 +60,16 @@ def run_suite(
             optimal[solver] += sol.optimal
             gaps[solver].append(sol.gap)
             found[solver] = sol
+        if verbose:
+            print(
+                f"  {dist} {goods}x{bids} seed {seed}: "
+                + "  ".join(
+                    f"{name} {times[name][-1]:.3f} s {sol.status} gap {sol.gap:.2%} "
+                    f"value {sol.value} bound {sol.bound}"
+                    for name, sol in found.items()
+                ),
+                flush=True,
+            )
         both_optimal = found["search"].optimal and found["mip"].optimal
         if both_optimal and found["search"].value != found["mip"].value:
             sys.exit(
@@ -98,10 +111,24 @@ def print_row(row: dict[str, float | int | str], hard: bool) -> None:
     print(f"{line}  target {verdict}", flush=True)
 
 
-def vcg_bench(dist: str, goods: int, bids: int, seeds: int, limit: float) -> None:
+def print_hard_table(rows: list[dict[str, float | int | str]]) -> None:
+    """The hard suites as the Markdown table of docs/combinatorial.md."""
+    print("| suite | search median | HiGHS median | proved optimal (search / HiGHS) | mean gap |")
+    print("| --- | ---: | ---: | --- | --- |")
+    for row in rows:
+        n = row["instances"]
+        print(
+            f"| {row['suite']} | {row['search_median']:.3f} s | {row['mip_median']:.3f} s | "
+            f"{row['search_optimal']}/{n} / {row['mip_optimal']}/{n} | "
+            f"{row['search_gap']:.2%} / {row['mip_gap']:.2%} |",
+            flush=True,
+        )
+
+
+def vcg_bench(dist: str, goods: int, bids: int, seeds: list[int], limit: float) -> None:
     """Our VCG (shared components, warm starts) against the same winners + 1 problems solved
     independently from scratch by the same default solver."""
-    for seed in range(seeds):
+    for seed in seeds:
         inst = generate(dist, goods, bids, seed)
         result = vcg(inst, time_limit=limit)
         t0 = time.perf_counter()
@@ -140,25 +167,56 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--instances", type=int, default=10)
     parser.add_argument("--hard-instances", type=int, default=None, help="default: --instances")
+    parser.add_argument("--first-seed", type=int, default=0, help="seeds run from here (default 0)")
+    parser.add_argument("--vcg-seeds", type=int, default=2, help="VCG instances per suite")
     parser.add_argument("--time-limit", type=float, default=60.0)
-    parser.add_argument("--suites", default="medium,hard")
+    parser.add_argument("--suites", default="medium,hard", help="any of medium,hard,vcg")
     parser.add_argument("--distributions", default=",".join(MEDIUM))
+    parser.add_argument("--hard-sizes", default="2000,4000", help="bids of the hard suites")
     parser.add_argument("--skip-largest", action="store_true")
+    parser.add_argument("--verbose", action="store_true", help="one line per instance")
     args = parser.parse_args()
     dists = [d for d in args.distributions.split(",") if d]
+    unknown = [d for d in dists if d not in MEDIUM]
+    if unknown:
+        parser.error(f"unknown distribution {unknown[0]!r}; allowed: {', '.join(MEDIUM)}")
     suites = set(args.suites.split(","))
-    print(f"{args.instances} instances per suite, {args.time_limit:g} s limit per solve")
+    if not suites <= {"medium", "hard", "vcg"}:
+        parser.error(f"unknown suite in {args.suites!r}; allowed: medium, hard, vcg")
+    if args.instances < 1 or (args.hard_instances is not None and args.hard_instances < 1):
+        parser.error("--instances and --hard-instances must be at least 1")
+    if args.time_limit <= 0:
+        parser.error("--time-limit must be positive")
+    try:
+        hard_bids = {int(b) for b in args.hard_sizes.split(",") if b}
+    except ValueError:
+        parser.error(f"--hard-sizes takes numbers of bids, got {args.hard_sizes!r}")
+    hard_sizes = [(goods, bids) for goods, bids in HARD if bids in hard_bids]
+    if not hard_sizes:
+        parser.error(f"--hard-sizes: allowed {', '.join(str(b) for _, b in HARD)}")
+    medium_seeds = list(range(args.first_seed, args.first_seed + args.instances))
+    hard_n = args.hard_instances or args.instances
+    hard_seeds = list(range(args.first_seed, args.first_seed + hard_n))
+    print(
+        f"{args.instances} instances per medium suite, {hard_n} per hard suite (seeds from "
+        f"{args.first_seed}), {args.time_limit:g} s limit per solve"
+    )
     if "medium" in suites:
         for dist in dists:
-            print_row(run_suite(dist, *MEDIUM[dist], args.instances, args.time_limit), False)
+            row = run_suite(dist, *MEDIUM[dist], medium_seeds, args.time_limit, args.verbose)
+            print_row(row, False)
     if "hard" in suites:
+        rows = []
         for dist in dists:
-            for goods, bids in HARD:
-                hard_n = args.hard_instances or args.instances
-                print_row(run_suite(dist, goods, bids, hard_n, args.time_limit), True)
+            for goods, bids in hard_sizes:
+                row = run_suite(dist, goods, bids, hard_seeds, args.time_limit, args.verbose)
+                print_row(row, True)
+                rows.append(row)
+        print_hard_table(rows)
     if "vcg" in suites or "medium" in suites:
+        vcg_seeds = list(range(args.first_seed, args.first_seed + args.vcg_seeds))
         for dist in dists:
-            vcg_bench(dist, *MEDIUM[dist], seeds=2, limit=args.time_limit)
+            vcg_bench(dist, *MEDIUM[dist], seeds=vcg_seeds, limit=args.time_limit)
     if not args.skip_largest:
         for dist in dists:
             goods = MEDIUM[dist][0]

@@ -16,6 +16,7 @@ from trustmarket.combinatorial import Instance, generate, make_instance, search,
 from trustmarket.combinatorial import branch as bc
 from trustmarket.combinatorial.mip import solve_mip
 from trustmarket.combinatorial.search import SearchStats, solve_search
+from trustmarket.core.errors import InvalidInput
 
 
 @st.composite
@@ -133,8 +134,8 @@ def test_search_and_mip_agree_on_generated_instances(
 
 
 def test_branching_is_reached_and_proves_the_optimum() -> None:
-    """regions 128 x 1000 seed 1: the LP with clique cuts is fractional, branching closes it."""
-    inst = generate("regions", 128, 1000, 1)
+    """regions 128 x 1000 seed 4: the LP with clique cuts is fractional, branching closes it."""
+    inst = generate("regions", 128, 1000, 4)
     stats = SearchStats()
     sol = solve_search(inst, stats=stats)
     assert stats.by_branch == 1 and stats.by_mip == 0
@@ -146,7 +147,7 @@ def test_highs_takes_over_with_the_cuts_when_the_node_budget_runs_out(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(search, "NODE_LIMIT", 2)
-    inst = generate("regions", 128, 1000, 1)
+    inst = generate("regions", 128, 1000, 4)
     stats = SearchStats()
     sol = solve_search(inst, stats=stats)
     assert stats.by_mip == 1 and stats.by_branch == 0
@@ -165,7 +166,7 @@ def test_dense_conflict_graphs_go_to_highs_without_cuts() -> None:
 
 
 def test_a_time_limit_inside_branch_and_cut_reports_a_proven_bound() -> None:
-    inst = generate("regions", 128, 1000, 1)
+    inst = generate("regions", 128, 1000, 4)
     optimum = solve(inst, solver="mip").value
     for limit in (0.02, 0.2):
         sol = solve(inst, time_limit=limit)
@@ -228,3 +229,31 @@ def test_a_pooled_start_less_her_bids_is_completed_with_bids_that_fit() -> None:
     mine = {0}
     start = _best_start(inst, [[0, 3]], mine, [1, 2, 3])
     assert sorted(start) == [1, 2, 3]
+
+
+def test_a_root_gap_too_wide_for_a_tree_goes_to_highs_and_keeps_the_better_bound(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With HOPELESS at 0 every unproven root is handed over; the answer stays the optimum, and
+    a time-limited run reports the smaller of the two proven bounds."""
+    monkeypatch.setattr(bc, "HOPELESS", 0.0)
+    inst = generate("regions", 128, 1000, 4)
+    stats = SearchStats()
+    sol = solve_search(inst, stats=stats)
+    assert stats.by_mip == 1 and stats.by_branch == 0
+    optimum = solve(inst, solver="mip").value
+    assert sol.optimal and sol.value == optimum
+    limited = solve_search(inst, time_limit=0.5)
+    assert limited.value <= optimum <= limited.bound
+
+
+def test_the_mip_pool_collects_feasible_allocations_and_refuses_a_non_list() -> None:
+    inst = generate("arbitrary", 32, 200, 2)
+    pool: list[list[int]] = []
+    sol = solve_mip(inst, pool=pool)
+    assert pool, "HiGHS reports at least its final allocation"
+    for allocation in pool:
+        inst.check_feasible(inst.bids[b].bid_id for b in allocation)
+    assert max(sum(inst.bids[b].price for b in a) for a in pool) == sol.value
+    with pytest.raises(InvalidInput, match="pool must be a list"):
+        solve(inst, solver="mip", pool=())

@@ -13,6 +13,7 @@ import numpy as np
 from trustmarket.combinatorial._highs import new_highs
 from trustmarket.combinatorial.instance import Instance
 from trustmarket.combinatorial.solution import Solution, Status
+from trustmarket.core.errors import InvalidInput
 
 
 def build_model(
@@ -71,18 +72,17 @@ def solve_mip(
     start: Sequence[int] = (),
     label: str = "mip",
     highs_options: Mapping[str, bool | float | str] | None = None,
-    extra_rows: Sequence[Sequence[int]] = (),
     pool: list[list[int]] | None = None,
 ) -> Solution:
     """Solve the bids with these indices (all by default) to optimality or the time limit.
 
     ``start`` is a feasible set of bid indices handed to HiGHS as its first incumbent;
     ``highs_options`` are passed to HiGHS as they are (the plain solver uses its defaults).
-    ``extra_rows`` are sets of bid indices of which at most one may win (valid inequalities,
-    such as the clique cuts of :mod:`.branch`); they only tighten the relaxation. When
-    ``pool`` is a list, the improving allocations HiGHS found (bid indices, exactly feasible)
-    are appended to it.
+    When ``pool`` is a list, the improving allocations HiGHS found (bid indices, exactly
+    feasible) are appended to it.
     """
+    if pool is not None and not isinstance(pool, list):
+        raise InvalidInput(f"pool must be a list to append allocations to, got {pool!r}")
     t0 = time.perf_counter()
     chosen = list(range(len(inst.bids))) if bids is None else list(bids)
     if not chosen:
@@ -90,20 +90,6 @@ def solve_mip(
     lp, cols = build_model(inst, chosen)
     h = new_highs(time_limit)
     h.passModel(lp)
-    if extra_rows:
-        pos = {b: i for i, b in enumerate(cols)}
-        rows = [[pos[b] for b in row] for row in extra_rows]
-        starts = np.cumsum([0] + [len(r) for r in rows[:-1]]).astype(np.int32)
-        index = np.array([i for r in rows for i in r], dtype=np.int32)
-        h.addRows(
-            len(rows),
-            np.full(len(rows), -highspy.kHighsInf),
-            np.ones(len(rows)),
-            len(index),
-            starts,
-            index,
-            np.ones(len(index)),
-        )
     # Prices are integers, so any solution better than the incumbent is better by at least 1:
     # an absolute gap below 1 proves optimality.
     h.setOptionValue("mip_rel_gap", 0.0)

@@ -73,33 +73,37 @@ def remove_dominated(inst: Instance, bids: Sequence[int]) -> list[int]:
     bid of an optimal allocation that was dropped can be swapped for its dominator without
     breaking feasibility or lowering the value, so an optimum survives the removal.
     """
+    bids = list(bids)
+    order = {b: i for i, b in enumerate(bids)}
+    price = {b: inst.bids[b].price for b in bids}
+    group = {b: inst.bids[b].group for b in bids}
+    bundle = {b: inst.bids[b].bundle for b in bids}
+    # Who may stand in for others: a bid of an XOR group (for its group), or an OR bid that
+    # holds a good with a single unit (so it never wins beside the bid it replaces).
+    single = {b: any(inst.goods[g].units == 1 for g, _ in bundle[b]) for b in bids}
+    # Candidate dominators by their first good, dearest first (so a scan stops at the first
+    # price below the dominated bid's).
     by_first: dict[int, list[int]] = {}
     for b in bids:
-        by_first.setdefault(inst.bids[b].bundle[0][0], []).append(b)
-    order = {b: i for i, b in enumerate(bids)}
-    single = {b: any(inst.goods[g].units == 1 for g, _ in inst.bids[b].bundle) for b in bids}
+        if group[b] is not None or single[b]:
+            by_first.setdefault(bundle[b][0][0], []).append(b)
+    for members in by_first.values():
+        members.sort(key=lambda c: (-price[c], order[c]))
     keep: list[int] = []
     for b in bids:
-        bid = inst.bids[b]
-        mine = dict(bid.bundle)
+        mine = dict(bundle[b])
+        my_price, my_group, size = price[b], group[b], len(mine)
         dominated = False
         for good in mine:
             for c in by_first.get(good, ()):
-                if c == b:
+                if price[c] < my_price:
+                    break
+                if c == b or (group[c] is not None and group[c] != my_group):
                     continue
-                other = inst.bids[c]
-                if other.price < bid.price:
+                other = bundle[c]
+                if len(other) > size or any(mine.get(g, 0) < u for g, u in other):
                     continue
-                if other.group is not None and other.group != bid.group:
-                    continue
-                if other.group is None and not single[c]:
-                    continue
-                if len(other.bundle) > len(mine):
-                    continue
-                if any(mine.get(g, 0) < u for g, u in other.bundle):
-                    continue
-                equal = other.price == bid.price and other.bundle == bid.bundle
-                if equal and order[c] > order[b]:
+                if price[c] == my_price and other == bundle[b] and order[c] > order[b]:
                     continue
                 dominated = True
                 break
@@ -254,8 +258,9 @@ def solve_component(
     stats: SearchStats | None = None,
 ) -> ComponentResult:
     """The bids of ``relax`` less ``excluded`` (bid indices), by branch-and-cut (:mod:`.branch`)
-    from the better of the greedy allocation and ``start``; HiGHS takes over (with the incumbent)
-    when the node budget runs out or the conflict graph is too dense for the cuts to pay.
+    from ``start`` and, unless the root LP settles it, the greedy allocation; HiGHS takes over
+    (from the incumbent) when the node budget runs out, the conflict graph is too dense for the
+    cuts to pay, or the root gap is too wide for a tree.
 
     ``relax`` may be reused: its cuts stay valid when bids are excluded (they are fixed at zero),
     which is how the Clarke-Groves re-solves share the work of the first solve.
@@ -264,19 +269,21 @@ def solve_component(
     column = {b: j for j, b in enumerate(relax.cols)}
     out_cols = sorted({column[b] for b in excluded if b in column})
     gone = {relax.cols[j] for j in out_cols}
-    allowed = [b for b in relax.cols if b not in gone]
-    first_value, first = greedy(inst, allowed)
-    given = [b for b in start if b in column and b not in gone]
-    if relax.value_of([column[b] for b in given]) > first_value and relax.feasible(
-        [column[b] for b in given]
-    ):
-        first = given
+    given = [column[b] for b in start if b in column and b not in gone]
+    if not relax.feasible(given):
+        given = []
+
+    def by_greedy() -> list[int]:
+        _, chosen = greedy(inst, [b for b in relax.cols if b not in gone])
+        return [column[b] for b in chosen]
+
     out = branch_and_cut(
         relax,
-        start=[column[b] for b in first],
+        start=given,
         fixed_zero=out_cols,
         deadline=deadline,
         node_limit=NODE_LIMIT,
+        heuristic=by_greedy,
     )
     st.nodes += out.nodes
     found = [[relax.cols[j] for j in sol] for sol in out.found]
@@ -290,7 +297,10 @@ def solve_component(
     if not out.gave_up:
         return ComponentResult(out.value, chosen, out.bound, False, found)
     # HiGHS branch-and-bound on the columns not proven useless, from the incumbent. The clique
-    # cuts are not passed: on the dense graphs that come here they slowed HiGHS down.
+    # cuts are not passed: on the dense graphs that come here they slowed HiGHS down. Its
+    # presolve is off on dense conflict graphs and on where the graph was never built (both
+    # measured, see MIP_OPTIONS); on sparser ones that still come here (a root gap too wide
+    # for our tree, or the node budget spent) HiGHS's defaults did better.
     dropped = set(out.fixed_zero)
     rest = [relax.cols[j] for j in range(relax.n) if j not in dropped]
     remaining = None if deadline is None else max(deadline - time.perf_counter(), 1e-3)
@@ -301,7 +311,7 @@ def solve_component(
         time_limit=remaining,
         start=chosen,
         label="search",
-        highs_options=MIP_OPTIONS,
+        highs_options=MIP_OPTIONS if not (relax.separable and relax.branching) else None,
         pool=pool,
     )
     st.by_mip += 1
@@ -312,8 +322,8 @@ def solve_component(
     else:
         value, winners = out.value, chosen
     # The dropped columns cannot beat the incumbent, so the component's optimum is at most the
-    # larger of HiGHS's bound on the rest and the incumbent.
-    top = max(sol.bound, out.value)
+    # larger of HiGHS's bound on the rest and the incumbent; and at most our own bound.
+    top = min(max(sol.bound, out.value), out.bound)
     return ComponentResult(value, winners, top, sol.optimal and top == value, found)
 
 
