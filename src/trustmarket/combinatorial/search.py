@@ -39,8 +39,9 @@ SMALL_COMPONENT = 12
 #: on the CATS-style suites HiGHS's own presolve then cost more than it saved (bench/wdp.py).
 MIP_OPTIONS: dict[str, bool | float | str] = {"presolve": "off"}
 
-#: Branch-and-cut nodes per component before HiGHS takes over.
-NODE_LIMIT = 200
+#: Branch-and-cut nodes per component before HiGHS takes over; the search hands over sooner
+#: when the pace at which it closes the gap would need more (branch.PROGRESS_EVERY).
+NODE_LIMIT = 400
 
 
 @dataclass
