@@ -33,11 +33,11 @@ from trustmarket.analysis.games import (
 )
 from trustmarket.analysis.games import vertex_enumeration as vertex_module
 from trustmarket.analysis.games.equilibrium import EquilibriumSet
+from trustmarket.analysis.games.payoff_matrix import solver_view
 from trustmarket.analysis.games.polytope import (
     TIGHT,
     constraint_system,
     raw_vertices,
-    shifted_positive,
     tight_constraints,
     vertex_points,
 )
@@ -51,8 +51,9 @@ def both_polytopes(game: Game, monkeypatch: pytest.MonkeyPatch) -> EquilibriumSe
 
 
 def shortcut(game: Game) -> object:
-    """The numpy version of the one-polytope shortcut (None when it does not apply)."""
-    return vertex_module._partners_by_solving(shifted_positive(game.A), shifted_positive(game.B))
+    """The numpy version of the one-polytope shortcut (None when it does not apply), on the
+    normalised payoffs the solvers use."""
+    return vertex_module._partners_by_solving(solver_view(game.A), solver_view(game.B))
 
 
 needs_numba = pytest.mark.skipif(
@@ -63,7 +64,7 @@ needs_numba = pytest.mark.skipif(
 def both_shortcuts(game: Game, monkeypatch: pytest.MonkeyPatch) -> tuple[object, object]:
     """The shortcut's answer compiled and in numpy: None or (rows, cols, row payoffs, col
     payoffs)."""
-    args = (game.A, game.B, shifted_positive(game.A), shifted_positive(game.B))
+    args = (game.A, game.B, solver_view(game.A), solver_view(game.B))
     fast = vertex_module._shortcut(*args)
     with monkeypatch.context() as patch:
         patch.setattr(vertex_compiled, "compiled_partner_equilibria", None)
@@ -137,7 +138,7 @@ def test_degenerate_at_an_equilibrium_falls_back_and_reports_components() -> Non
 def singular_partner_system(game: Game) -> bool:
     """Whether the partner system of some vertex of the enumerated polytope is singular (exact
     rank for these small integer games)."""
-    a_pos, b_pos = shifted_positive(game.A), shifted_positive(game.B)
+    a_pos, b_pos = solver_view(game.A), solver_view(game.B)
     m, n = game.shape
     side = 0 if m <= n else 1
     g_own, h_own = constraint_system((b_pos if side == 0 else a_pos).astype(float), side)
@@ -226,8 +227,8 @@ def own_polytope(game: Game) -> tuple[np.ndarray, np.ndarray, int]:
     non-negativity label."""
     m, n = game.shape
     if m <= n:
-        return (*constraint_system(shifted_positive(game.B), 0), 0)
-    return (*constraint_system(shifted_positive(game.A), 1), m)
+        return (*constraint_system(solver_view(game.B), 0), 0)
+    return (*constraint_system(solver_view(game.A), 1), m)
 
 
 def vertex_set(points: np.ndarray) -> set[tuple[float, ...]]:
@@ -304,7 +305,7 @@ def test_compiled_shortcut_gives_up_on_a_continuum_of_equilibria() -> None:
     # Column 1 gives the row player 1 whatever he does: the partner system of the vertex (1, 0)
     # of P is singular, and the compiled shortcut must hand over as the numpy one does.
     game = Game([[1.0, 1.0], [0.0, 1.0]], [[1.0, 1.0], [1.0, 0.0]])
-    args = (game.A, game.B, shifted_positive(game.A), shifted_positive(game.B))
+    args = (game.A, game.B, solver_view(game.A), solver_view(game.B))
     assert vertex_module._shortcut(*args) is None
 
 

@@ -4,8 +4,11 @@ A row i is strictly dominated when another row (or, with ``mixed=True``, a mixtu
 surviving rows) pays the row player strictly more against every surviving column (Osborne and
 Rubinstein 1994, definitions 60.2 and 61.1); columns likewise for the column player. Strict
 dominance never removes an equilibrium strategy, and the order of elimination does not change the
-result. Mixed dominance is decided by a linear programme (maximise the least margin); for exact
-games its certificate is re-checked in rational arithmetic before a strategy is removed.
+result. Mixed dominance is decided by a linear programme (maximise the least margin) on the
+player's normalised payoffs (:func:`~trustmarket.analysis.games.payoff_matrix.solver_view`: a
+margin must exceed about 1e-9 of the player's payoff range, whatever the scale or offset of the
+payoffs); for exact games its certificate is re-checked in rational arithmetic before a strategy
+is removed.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy.optimize import linprog
 
-from trustmarket.analysis.games.payoff_matrix import Matrix
+from trustmarket.analysis.games.payoff_matrix import Matrix, solver_view
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,13 +47,20 @@ def _pure_dominator(
 
 
 def _mixed_dominator(
-    payoff: npt.NDArray[Any], keep: list[int], against: list[int], k: int
+    payoff: npt.NDArray[Any],
+    view: npt.NDArray[np.float64],
+    keep: list[int],
+    against: list[int],
+    k: int,
 ) -> tuple[float, ...] | None:
+    """A mixture of the other strategies in ``keep`` that strictly dominates ``k``, or None. The
+    linear programme runs on ``view`` (the player's normalised payoffs, where its tolerance means
+    the same in every game); exact ``payoff`` re-checks the mixture in rationals."""
     others = [i for i in keep if i != k]
     if len(others) < 2:
         return None
-    sub = payoff[np.ix_(others, against)].astype(float)
-    target = payoff[k, against].astype(float)
+    sub = view[np.ix_(others, against)]
+    target = view[k, against]
     # maximise t: sum_i w_i sub[i, j] - t >= target[j], sum w = 1, w >= 0.
     count = len(others)
     c = np.zeros(count + 1)
@@ -90,6 +100,9 @@ def eliminate_dominated(a: Matrix, b: Matrix, *, mixed: bool = False) -> Reducti
     """Iterated elimination of strictly dominated strategies (pure, or also mixed dominators)."""
     rows = list(range(a.shape[0]))
     cols = list(range(a.shape[1]))
+    # Pure dominance compares the payoffs themselves (no tolerance); the linear programmes of
+    # mixed dominance run on each player's normalised payoffs.
+    a_view, b_view = (solver_view(a), solver_view(b)) if mixed else (a, b)
     steps: list[tuple[str, int, int | tuple[float, ...]]] = []
     changed = True
     while changed:
@@ -97,12 +110,13 @@ def eliminate_dominated(a: Matrix, b: Matrix, *, mixed: bool = False) -> Reducti
         for player in ("row", "col"):
             keep, against = (rows, cols) if player == "row" else (cols, rows)
             payoff = a if player == "row" else b.T
+            view = a_view if player == "row" else b_view.T
             for k in list(keep):
                 if len(keep) == 1:
                     break
                 by: int | tuple[float, ...] | None = _pure_dominator(payoff, keep, against, k)
                 if by is None and mixed:
-                    by = _mixed_dominator(payoff, keep, against, k)
+                    by = _mixed_dominator(payoff, view, keep, against, k)
                 if by is not None:
                     keep.remove(k)
                     steps.append((player, k, by))

@@ -24,6 +24,7 @@ from trustmarket.analysis.games.payoff_matrix import (
     is_exact_input,
     payoff_matrix,
     probability_vector,
+    solver_view,
 )
 from trustmarket.analysis.games.polytope import exactly_degenerate, shifted_positive, vertices
 from trustmarket.analysis.games.pure import pure_profiles
@@ -79,16 +80,23 @@ class Game:
 
     def best_responses(self, player: Player, opponent: Sequence[object]) -> tuple[int, ...]:
         """The pure strategies of ``player`` ("row" or "col") that maximise her expected payoff
-        against the opponent's mixed strategy (floats: within 1e-12 of the best)."""
+        against the opponent's mixed strategy (floats: within about 1e-12 of her payoff range of
+        the best, whatever the scale or offset of her payoffs)."""
+        a, b = (self.A, self.B) if self.exact else self._views
         if player == "row":
-            values = self.A @ self._strategy(opponent, "col")
+            values = a @ self._strategy(opponent, "col")
         elif player == "col":
-            values = self._strategy(opponent, "row") @ self.B
+            values = self._strategy(opponent, "row") @ b
         else:
             raise InvalidGame(f"player must be 'row' or 'col', got {player!r}")
         best = max(values)
         tol = 0 if self.exact else 1e-12 * max(1.0, abs(float(best)))
         return tuple(k for k, v in enumerate(values) if v >= best - tol)
+
+    @cached_property
+    def _views(self) -> tuple[Matrix, Matrix]:
+        """Both players' payoffs normalised (:func:`solver_view`), as the float solvers see them."""
+        return solver_view(self.A), solver_view(self.B)
 
     def is_equilibrium(
         self, row: Sequence[object], col: Sequence[object], tol: float = 1e-9
@@ -106,10 +114,11 @@ class Game:
     def degenerate(self) -> bool:
         """Whether some mixed strategy with k strategies in its support has more than k pure best
         responses (read off the vertices of the best-response polytopes)."""
-        b_pos, a_pos = shifted_positive(self.B), shifted_positive(self.A)
+        a_view, b_view = self._views
         if self.exact:
-            return exactly_degenerate(b_pos, 0) or exactly_degenerate(a_pos, 1)
-        return vertices(b_pos, 0).degenerate or vertices(a_pos, 1).degenerate
+            b_pos, a_pos = shifted_positive(self.B), shifted_positive(self.A)
+            return exactly_degenerate(b_pos, b_view, 0) or exactly_degenerate(a_pos, a_view, 1)
+        return vertices(b_view, 0).degenerate or vertices(a_view, 1).degenerate
 
     def pure_equilibria(self) -> EquilibriumSet:
         """Every equilibrium in pure strategies."""

@@ -10,8 +10,10 @@ Dropping label k lets the variable with label k enter; every pivot's leaving var
 duplicate label, whose partner enters the other tableau next; the path ends when a variable with
 label k leaves. Ties in the ratio test are broken lexicographically (on the columns of the initial
 slack basis), which keeps degenerate games from cycling, so the path always ends. A pivot limit
-turns a would-be endless run into :class:`SolverLimit`. Floats use a tolerance; Fractions pivot
-exactly. For floats the loop runs compiled when numba is installed
+turns a would-be endless run into :class:`SolverLimit`. Fractions pivot exactly. Floats use a
+tolerance, on each player's payoffs normalised
+(:func:`~trustmarket.analysis.games.payoff_matrix.solver_view`) so that it means the same in every
+game; the loop runs compiled when numba is installed
 (:mod:`~trustmarket.analysis.games.lemke_howson_compiled`), with the same pivots.
 """
 
@@ -25,7 +27,7 @@ import numpy.typing as npt
 
 from trustmarket.analysis.games import lemke_howson_compiled
 from trustmarket.analysis.games.equilibrium import Equilibrium, EquilibriumSet
-from trustmarket.analysis.games.payoff_matrix import Matrix, Number
+from trustmarket.analysis.games.payoff_matrix import Matrix, Number, solver_view
 from trustmarket.analysis.games.polytope import shifted_positive
 from trustmarket.analysis.games.vertex_enumeration import equilibrium
 from trustmarket.core.errors import InvalidGame, SolverLimit
@@ -118,7 +120,11 @@ def lemke_howson(
     if not exact and lemke_howson_compiled.compiled_solve is not None:
         found, pivots = _compiled(a, b, initial_label, max_pivots)
     else:
-        a_pos, b_pos = shifted_positive(a), shifted_positive(b)
+        # Floats pivot on each player's normalised payoffs (the same equilibria, tolerances that
+        # mean the same in every game), Fractions on the exact payoffs shifted positive; payoffs
+        # come from the original matrices.
+        a_pos = shifted_positive(a) if exact else solver_view(a)
+        b_pos = shifted_positive(b) if exact else solver_view(b)
         row_mix, col_mix, pivots = _with_numpy(a_pos, b_pos, initial_label, max_pivots, exact)
         found = equilibrium(a, b, row_mix, col_mix, exact)
     return EquilibriumSet(
@@ -143,8 +149,9 @@ def _limit_reached(max_pivots: int) -> SolverLimit:
 
 
 def _compiled(a: Matrix, b: Matrix, initial_label: int, max_pivots: int) -> tuple[Equilibrium, int]:
-    """The float path: shift, tableaux, pivots, strategies and payoffs all in the compiled code
-    (compact tableaux, the same pivots as :func:`_with_numpy`)."""
+    """The float path: normalised payoffs (the same bits as :func:`solver_view`), tableaux,
+    pivots, strategies and payoffs all in the compiled code (compact tableaux, the same pivots as
+    :func:`_with_numpy`)."""
     solve = lemke_howson_compiled.compiled_solve
     assert solve is not None
     x, y, row_payoff, col_payoff, pivots = solve(a, b, initial_label, max_pivots, _EPS, _TIE)

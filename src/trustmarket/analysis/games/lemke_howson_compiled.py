@@ -9,6 +9,7 @@ sequence of numpy calls needs. numba is optional (the ``fast`` extra); without i
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import numpy as np
@@ -145,6 +146,32 @@ def pivot_loop(
         use_x = not use_x
 
 
+def normalised(matrix: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """``payoff_matrix.solver_view`` of a float matrix, entry by entry with the same floating-point
+    operations (so the same bits): ``1 + (M - min M) * 2**-e`` with ``2**e`` the power of two just
+    above the range (halved first when the range overflows), all ones for constant payoffs."""
+    rows, cols = matrix.shape
+    low, high = np.inf, -np.inf
+    for i in range(rows):
+        for j in range(cols):
+            low = min(low, matrix[i, j])
+            high = max(high, matrix[i, j])
+    out = np.ones((rows, cols))
+    if low == high:
+        return out
+    half = not math.isfinite(high - low)
+    span = high * 0.5 - low * 0.5 if half else high - low
+    e = math.frexp(span)[1]
+    normal = -1021 <= e <= 1021
+    scale = math.ldexp(1.0, -e) if normal else 1.0
+    for i in range(rows):
+        for j in range(cols):
+            shifted = matrix[i, j] * 0.5 - low * 0.5 if half else matrix[i, j] - low
+            shifted = shifted * scale if normal else math.ldexp(shifted, -e)
+            out[i, j] = shifted + 1.0
+    return out
+
+
 def solve(
     a: npt.NDArray[np.float64],
     b: npt.NDArray[np.float64],
@@ -153,28 +180,22 @@ def solve(
     eps: float,
     tie: float,
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], float, float, int]:
-    """Shift the payoffs positive (as ``polytope.shifted_positive``: plus ``1 - min`` when the
-    least entry is not positive), build both compact tableaux, run :func:`pivot_loop`, and read
-    the normalised strategies off the final bases: ``(x, y, x^T A y, x^T B y, pivots)`` with the
-    unshifted payoffs (x and y are empty when ``pivots`` is :data:`PIVOT_LIMIT` or
-    :data:`UNBOUNDED`)."""
+    """Normalise each player's payoffs (:func:`normalised`), build both compact tableaux from them,
+    run :func:`pivot_loop`, and read the normalised strategies off the final bases:
+    ``(x, y, x^T A y, x^T B y, pivots)`` with the payoffs of the original ``a`` and ``b`` (x and y
+    are empty when ``pivots`` is :data:`PIVOT_LIMIT` or :data:`UNBOUNDED`)."""
     m, n = a.shape
-    low_a, low_b = np.inf, np.inf
-    for i in range(m):
-        for j in range(n):
-            low_a = min(low_a, a[i, j])
-            low_b = min(low_b, b[i, j])
-    shift_a = 1.0 - low_a if low_a <= 0 else 0.0
-    shift_b = 1.0 - low_b if low_b <= 0 else 0.0
+    a_pos = normalised(a)
+    b_pos = normalised(b)
     tab_x = np.empty((n, m + 1))
     tab_y = np.empty((m, n + 1))
     for j in range(n):
         for i in range(m):
-            tab_x[j, i] = b[i, j] + shift_b
+            tab_x[j, i] = b_pos[i, j]
         tab_x[j, m] = 1.0
     for i in range(m):
         for j in range(n):
-            tab_y[i, j] = a[i, j] + shift_a
+            tab_y[i, j] = a_pos[i, j]
         tab_y[i, n] = 1.0
     labels = m + n
     basis_x = np.empty(n, dtype=np.int64)
@@ -228,4 +249,5 @@ compiled_solve = None
 if HAVE_NUMBA:
     key_entry = numba.njit(cache=True, nogil=True, inline="always")(key_entry)
     pivot_loop = numba.njit(cache=True, nogil=True)(pivot_loop)
+    normalised = numba.njit(cache=True, nogil=True)(normalised)
     compiled_solve = numba.njit(cache=True, nogil=True)(solve)

@@ -1,4 +1,5 @@
-"""Checked payoff matrices: rectangular, finite, and either all floats or all exact Fractions."""
+"""Checked payoff matrices: rectangular, finite, and either all floats or all exact Fractions;
+and the normalised float view of a player's payoffs that every float computation works on."""
 
 from __future__ import annotations
 
@@ -123,3 +124,54 @@ def probability_vector(value: object, size: int, name: str, *, exact: bool) -> M
 def as_number(value: Any, exact: bool) -> Number:
     """A matrix entry as a plain Python float or Fraction (never a numpy scalar)."""
     return Fraction(value) if exact else float(value)
+
+
+def solver_view(matrix: Matrix) -> npt.NDArray[np.float64]:
+    """One player's payoffs as the float computations see them: the positive affine map
+    ``1 + (M - min M) / 2**e`` with ``2**e`` the power of two just above the range
+    ``max M - min M``, so the entries lie in [1, 2) and span between 1/2 and 1 (all ones when the
+    payoffs are constant).
+
+    Nash equilibria do not change when a player's payoffs are multiplied by a positive constant or
+    shifted by a constant, but the solvers' tolerances are absolute: on this view they mean the
+    same thing in every game (a difference below about 1e-9 of a player's payoff range is a tie),
+    whatever the scale or offset of the payoffs. The map is exact whenever ``M - min M`` is (a
+    power of two scales without rounding): integer payoffs keep their ties and their exact linear
+    relations. Exact games get the same view, computed in rationals and rounded once; their
+    answers are still decided in rationals on the original payoffs.
+    """
+    if matrix.dtype == object:
+        return _exact_view(matrix)
+    low, high = float(matrix.min()), float(matrix.max())
+    if low == high:
+        return np.ones(matrix.shape)
+    span = high - low
+    if math.isfinite(span):
+        shifted = matrix - low
+    else:  # the range overflows: halve first (exact but for subnormals, far below the range)
+        shifted = matrix * 0.5 - low * 0.5
+        span = high * 0.5 - low * 0.5
+    e = math.frexp(span)[1]
+    if -1021 <= e <= 1021:
+        shifted *= math.ldexp(1.0, -e)  # exact (np.ldexp is ten times slower)
+    else:  # 2**-e is not a normal float
+        shifted = np.ldexp(shifted, -e)
+    shifted += 1.0
+    return np.asarray(shifted, dtype=np.float64)
+
+
+def _exact_view(matrix: Matrix) -> npt.NDArray[np.float64]:
+    low, high = min(matrix.flat), max(matrix.flat)
+    if low == high:
+        return np.ones(matrix.shape)
+    span = Fraction(high - low)
+    # the least e with span < 2**e (as math.frexp gives it for a float span)
+    e = span.numerator.bit_length() - span.denominator.bit_length()
+    while span >= Fraction(2) ** e:
+        e += 1
+    while span < Fraction(2) ** (e - 1):
+        e -= 1
+    unit = Fraction(2) ** e
+    return np.array(
+        [[float(1 + (v - low) / unit) for v in row] for row in matrix], dtype=np.float64
+    )

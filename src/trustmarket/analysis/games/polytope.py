@@ -160,9 +160,12 @@ def raw_vertices(
 def vertices(payoffs: Matrix, player: int) -> Vertices:
     """The vertices (other than 0) of player ``player``'s best-response polytope with labels.
 
-    ``payoffs`` is the opponent's payoff matrix already shifted positive: B for the row player's
-    polytope P, A for the column player's Q. Labels are read in floats with a relative tolerance
-    of ``TIGHT``; exact callers re-check them with :func:`exact_vertex`.
+    ``payoffs`` is the opponent's payoff matrix, positive: B for the row player's polytope P, A
+    for the column player's Q; the solvers pass the normalised view
+    (:func:`~trustmarket.analysis.games.payoff_matrix.solver_view`), so that the tolerance means
+    the same in every game. Labels are read in floats with a relative tolerance of ``TIGHT``;
+    exact callers re-check them with :func:`exact_vertex` (labels do not change under a positive
+    affine map of the payoffs, so the view's labels are the original polytope's).
     """
     g, h = constraint_system(payoffs.astype(float), player)
     dim = g.shape[1]
@@ -208,14 +211,15 @@ def exact_vertex(payoffs: Matrix, player: int, labels: int) -> tuple[list[Fracti
     return solution, mask
 
 
-def exactly_degenerate(payoffs: Matrix, player: int) -> bool:
+def exactly_degenerate(payoffs: Matrix, view: npt.NDArray[np.float64], player: int) -> bool:
     """Whether some vertex of the polytope has more labels than the dimension, decided in rational
-    arithmetic (``payoffs`` shifted positive, dtype object).
+    arithmetic (``payoffs`` shifted positive, dtype object; ``view`` the normalised float view of
+    the same player's payoffs, :func:`~trustmarket.analysis.games.payoff_matrix.solver_view`).
 
     Every exactly tight constraint is also tight in floats (within ``TIGHT``), so the float
     vertices flagged as degenerate are the only candidates; each is re-solved exactly.
     """
-    found = vertices(payoffs, player)
+    found = vertices(view, player)
     dim = payoffs.shape[0] if player == 0 else payoffs.shape[1]
     for mask, tight in zip(found.labels.tolist(), found.tight, strict=True):
         if int(tight.sum()) <= dim:

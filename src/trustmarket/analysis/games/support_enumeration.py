@@ -13,8 +13,10 @@ size and a unique solution, so the list is complete; in a degenerate game it may
 result says so (use vertex enumeration, which is complete for every game).
 
 All the systems of one support size are solved together with numpy's batched solver, chunked to
-bound memory. Exact games are screened in floats with a loose tolerance and every candidate is then
-solved and checked in rational arithmetic.
+bound memory. The float systems are built from each player's normalised payoffs
+(:func:`~trustmarket.analysis.games.payoff_matrix.solver_view`), so that scaling or shifting a
+player's payoffs changes nothing. Exact games are screened in floats with a loose tolerance and
+every candidate is then solved and checked in rational arithmetic.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ import numpy.typing as npt
 
 from trustmarket.analysis.games.equilibrium import Equilibrium, EquilibriumSet
 from trustmarket.analysis.games.exact_linear import solve_exact
-from trustmarket.analysis.games.payoff_matrix import Matrix, Number
+from trustmarket.analysis.games.payoff_matrix import Matrix, Number, solver_view
 from trustmarket.analysis.games.vertex_enumeration import equilibrium
 
 #: Pairs of supports solved per numpy batch.
@@ -132,7 +134,9 @@ def support_enumeration(a: Matrix, b: Matrix, *, degenerate: bool) -> Equilibriu
     polytopes), and decides whether the result can promise completeness.
     """
     exact = a.dtype == object
-    af, bf = a.astype(float), b.astype(float)
+    # Each player's payoffs normalised (the same equilibria, tolerances that mean the same in
+    # every game); payoffs are reported from the original matrices.
+    af, bf = solver_view(a), solver_view(b)
     m, n = a.shape
     equilibria: list[Equilibrium] = []
     for k in range(1, min(m, n) + 1):
@@ -173,7 +177,7 @@ def _float_pair(
     y, _, _ = _indifference(a, idx_r, idx_c)
     x, _, _ = _indifference(b.T, idx_c, idx_r)
     full_x = np.zeros(a.shape[0])
-    full_x[list(rows)] = x[0]
+    full_x[list(rows)] = x[0] / x[0].sum()  # a pure strategy is exactly 1, not 1 - 1e-16
     full_y = np.zeros(a.shape[1])
-    full_y[list(cols)] = y[0]
+    full_y[list(cols)] = y[0] / y[0].sum()
     return tuple(float(v) for v in full_x), tuple(float(v) for v in full_y)

@@ -16,6 +16,11 @@ than that, or a system is singular, the shortcut gives up and both polytopes are
 With numba installed the shortcut runs compiled: P's vertices come from a walk along its edges
 (:mod:`~trustmarket.analysis.games.pivot_vertices`, Qhull when the walk cannot vouch for them) and
 the partners from :mod:`~trustmarket.analysis.games.vertex_compiled`, with the same decisions.
+
+All float work is done on each player's payoffs normalised
+(:func:`~trustmarket.analysis.games.payoff_matrix.solver_view`: the same equilibria, tolerances
+that mean the same whatever the scale or offset of the payoffs); payoffs are reported from the
+original matrices.
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ import numpy.typing as npt
 
 from trustmarket.analysis.games import pivot_vertices, vertex_compiled
 from trustmarket.analysis.games.equilibrium import Component, Equilibrium, EquilibriumSet
-from trustmarket.analysis.games.payoff_matrix import Matrix, Number, as_number
+from trustmarket.analysis.games.payoff_matrix import Matrix, Number, as_number, solver_view
 from trustmarket.analysis.games.polytope import (
     TIGHT,
     constraint_system,
@@ -245,7 +250,10 @@ Shortcut = tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], list[float], 
 def _shortcut(a: Matrix, b: Matrix, a_pos: Matrix, b_pos: Matrix) -> Shortcut | None:
     """The extreme equilibria of a float game by the one-polytope shortcut, or None when it does
     not apply: row strategies, column strategies (one row each per equilibrium), row payoffs
-    ``x^T A y`` and column payoffs ``x^T B y``, in the order of :func:`_order`.
+    ``x^T A y`` and column payoffs ``x^T B y``, in the order of :func:`_order`. The polytopes are
+    built from ``a_pos`` and ``b_pos`` (positive: the normalised views of
+    :func:`~trustmarket.analysis.games.payoff_matrix.solver_view`), the payoffs computed from
+    ``a`` and ``b``.
 
     With numba the vertices come from :mod:`~trustmarket.analysis.games.pivot_vertices` (Qhull
     when the walk cannot vouch for them) and the partners from
@@ -330,9 +338,11 @@ def vertex_enumeration(a: Matrix, b: Matrix) -> EquilibriumSet:
             f"vertex enumeration handles up to {MAX_STRATEGIES} strategies in all (m + n); this "
             f"game has {m + n}: use support enumeration or Lemke-Howson"
         )
-    b_pos, a_pos = shifted_positive(b), shifted_positive(a)
+    # Floats are computed on each player's normalised payoffs (the equilibria are the same);
+    # payoffs are reported from the original matrices.
+    b_view, a_view = solver_view(b), solver_view(a)
     if not exact:
-        shortcut = _shortcut(a, b, a_pos, b_pos)
+        shortcut = _shortcut(a, b, a_view, b_view)
         if shortcut is not None:
             return EquilibriumSet(
                 equilibria=_float_equilibria(shortcut),
@@ -341,8 +351,8 @@ def vertex_enumeration(a: Matrix, b: Matrix) -> EquilibriumSet:
                 method="vertex",
                 exact=False,
             )
-    p = vertices(b_pos, 0)
-    q = vertices(a_pos, 1)
+    p = vertices(b_view, 0)
+    q = vertices(a_view, 1)
     full = (1 << (m + n)) - 1
     # Exact games: match loosely in floats (as if degenerate), then confirm each pair exactly.
     pairs = matching_pairs(
@@ -351,6 +361,7 @@ def vertex_enumeration(a: Matrix, b: Matrix) -> EquilibriumSet:
     rows: dict[int, tuple[Number, ...]] = {}
     cols: dict[int, tuple[Number, ...]] = {}
     if exact:
+        b_pos, a_pos = shifted_positive(b), shifted_positive(a)  # re-solved in rationals
         exact_rows: dict[int, tuple[list[Fraction], int] | None] = {}
         exact_cols: dict[int, tuple[list[Fraction], int] | None] = {}
         confirmed: list[tuple[int, int]] = []
