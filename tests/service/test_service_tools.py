@@ -127,20 +127,37 @@ def test_degenerate_game_reports_its_components(http: httpx.Client) -> None:
 
 
 @pytest.mark.parametrize("method", ["vertex", "support", "lemke-howson", "pure"])
-def test_payoffs_of_very_different_magnitudes(http: httpx.Client, method: str) -> None:
-    """A float solver may fail on such a game; then the answer is a 4xx that says to solve it
-    exactly, never a 5xx nor a NaN. Exactly, the equilibrium is (row 0, column 1)."""
-    body = {"A": [[1, 1e-12]], "B": [[-1, 1]], "method": method}
-    response = http.post("/api/tools/games/equilibria", json=body)
-    if response.status_code == 200:
-        assert [(e["row"], e["col"]) for e in response.json()["equilibria"]] == [
-            ([1.0], [0.0, 1.0])
-        ]
-    else:
-        assert refused(response, '"exact": true', status=400) == "solver_limit"
+@pytest.mark.parametrize("tiny", [1e-9, 1e-12])
+def test_payoffs_of_very_different_magnitudes(http: httpx.Client, method: str, tiny: float) -> None:
+    """The float solvers normalise each player's payoffs, so a game whose entries differ by many
+    orders of magnitude gets its one equilibrium (row 0, column 1), as in exact arithmetic, and
+    its payoffs from the original matrices."""
+    body = {"A": [[1, tiny]], "B": [[-1, 1]], "method": method}
+    data = ok(http, "/api/tools/games/equilibria", body)
+    assert [(e["row"], e["col"]) for e in data["equilibria"]] == [([1.0], [0.0, 1.0])]
+    assert data["equilibria"][0]["row_payoff"] == tiny and data["degenerate"] is False
     exact = ok(http, "/api/tools/games/equilibria", {**body, "exact": True})
     assert [(e["row"], e["col"]) for e in exact["equilibria"]] == [(["1"], ["0", "1"])]
-    assert exact["equilibria"][0]["row_payoff"] == "1/1000000000000"
+    assert exact["equilibria"][0]["row_payoff"] == str(Fraction(repr(tiny)))
+
+
+@pytest.mark.parametrize("method", ["vertex", "support", "lemke-howson"])
+def test_scaled_and_shifted_payoffs_give_the_same_equilibria(
+    http: httpx.Client, method: str
+) -> None:
+    # The battle of the sexes with the row player's payoffs times 1e6 minus 1e6 and the column
+    # player's times 1e-6: the same equilibria, payoffs in the game's own units.
+    a = [[2e6 - 1e6, -1e6], [-1e6, 1e6 - 1e6]]
+    b = [[1e-6, 0], [0, 2e-6]]
+    url = "/api/tools/games/equilibria"
+    scaled = ok(http, url, {"A": a, "B": b, "method": method})
+    plain_game = ok(http, url, {"A": BOS_A, "B": BOS_B, "method": method})
+    assert len(scaled["equilibria"]) == len(plain_game["equilibria"])
+    for mine, theirs in zip(scaled["equilibria"], plain_game["equilibria"], strict=True):
+        assert mine["row"] == pytest.approx(theirs["row"], abs=1e-12)
+        assert mine["col"] == pytest.approx(theirs["col"], abs=1e-12)
+        assert mine["row_payoff"] == pytest.approx(theirs["row_payoff"] * 1e6 - 1e6)
+        assert mine["col_payoff"] == pytest.approx(theirs["col_payoff"] * 1e-6)
 
 
 def test_bad_games_are_refused_with_the_reason(http: httpx.Client) -> None:

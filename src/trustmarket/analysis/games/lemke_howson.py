@@ -14,11 +14,16 @@ turns a would-be endless run into :class:`SolverLimit`. Fractions pivot exactly.
 tolerance, on each player's payoffs normalised
 (:func:`~trustmarket.analysis.games.payoff_matrix.solver_view`) so that it means the same in every
 game; the loop runs compiled when numba is installed
-(:mod:`~trustmarket.analysis.games.lemke_howson_compiled`), with the same pivots.
+(:mod:`~trustmarket.analysis.games.lemke_howson_compiled`), with the same pivots. A float run is
+checked at its end: near ties (payoffs closer than the tolerance) can lead floats astray, or
+into a cycle the lexicographic rule only rules out in exact arithmetic, and when the end point
+is not an equilibrium (within :data:`SETTLED`), or the run met the pivot limit or an unbounded
+ray, the path is followed again in rational arithmetic on the normalised payoffs.
 """
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 from typing import Any
 
@@ -117,16 +122,25 @@ def lemke_howson(
         raise InvalidGame(f"max_pivots must be a positive int, got {max_pivots!r}")
     exact = a.dtype == object
     note = f"one equilibrium, reached by dropping label {initial_label}"
-    if not exact and lemke_howson_compiled.compiled_solve is not None:
-        found, pivots = _compiled(a, b, initial_label, max_pivots)
+    if exact:
+        a_pos, b_pos = shifted_positive(a), shifted_positive(b)
+        row_mix, col_mix, pivots = _with_numpy(a_pos, b_pos, initial_label, max_pivots, True)
+        found = equilibrium(a, b, row_mix, col_mix, True)
     else:
         # Floats pivot on each player's normalised payoffs (the same equilibria, tolerances that
-        # mean the same in every game), Fractions on the exact payoffs shifted positive; payoffs
-        # come from the original matrices.
-        a_pos = shifted_positive(a) if exact else solver_view(a)
-        b_pos = shifted_positive(b) if exact else solver_view(b)
-        row_mix, col_mix, pivots = _with_numpy(a_pos, b_pos, initial_label, max_pivots, exact)
-        found = equilibrium(a, b, row_mix, col_mix, exact)
+        # mean the same in every game); payoffs come from the original matrices.
+        in_floats = _in_floats(a, b, initial_label, max_pivots)
+        if in_floats is None:
+            a_view, b_view = solver_view(a), solver_view(b)
+            row_mix, col_mix, pivots = _exactly_on(a_view, b_view, initial_label, max_pivots)
+            found = equilibrium(a, b, row_mix, col_mix, False)
+            note += (
+                "; the float pivots lost their way (payoffs this close to ties are degenerate "
+                "at float precision), so the path was followed in exact arithmetic on the "
+                "normalised payoffs"
+            )
+        else:
+            found, pivots = in_floats
     return EquilibriumSet(
         equilibria=(found,),
         degenerate=False,
@@ -136,6 +150,53 @@ def lemke_howson(
         note=note,
         pivots=pivots,
     )
+
+
+#: A float run whose end point leaves a player more than this to gain (on the normalised
+#: payoffs, whose range is between 1/2 and 1) is not trusted: the path is followed again exactly.
+SETTLED = 1e-8
+
+
+def _in_floats(
+    a: Matrix, b: Matrix, initial_label: int, max_pivots: int
+) -> tuple[Equilibrium, int] | None:
+    """The float run (compiled when numba is installed), or None when it cannot be trusted: it
+    met an unbounded ray or ran into ``max_pivots`` (the lexicographic rule keeps exact
+    arithmetic from cycling, not floats that see near-ties as ties), or its end point is not an
+    equilibrium within :data:`SETTLED`."""
+    try:
+        if lemke_howson_compiled.compiled_solve is not None:
+            found, pivots, regret = _compiled(a, b, initial_label, max_pivots)
+        else:
+            a_view, b_view = solver_view(a), solver_view(b)
+            row_mix, col_mix, pivots = _with_numpy(a_view, b_view, initial_label, max_pivots, False)
+            x, y = np.array(row_mix), np.array(col_mix)
+            row_values, col_values = a_view @ y, x @ b_view
+            regret = max(row_values.max() - x @ row_values, col_values.max() - col_values @ y)
+            found = equilibrium(a, b, row_mix, col_mix, False)
+    except (ArithmeticError, SolverLimit):
+        return None
+    return (found, pivots) if regret <= SETTLED else None
+
+
+def _exactly_on(
+    a_view: npt.NDArray[np.float64],
+    b_view: npt.NDArray[np.float64],
+    initial_label: int,
+    max_pivots: int,
+) -> tuple[tuple[float, ...], tuple[float, ...], int]:
+    """Lemke-Howson in rational arithmetic on the normalised payoffs, as floats. Their entries
+    lie in [1, 2), so times 2**52 they are integers: the exact game is an integer one."""
+    a_int, b_int = (_as_integers(view) for view in (a_view, b_view))
+    row_mix, col_mix, pivots = _with_numpy(a_int, b_int, initial_label, max_pivots, True)
+    return tuple(float(p) for p in row_mix), tuple(float(p) for p in col_mix), pivots
+
+
+def _as_integers(view: npt.NDArray[np.float64]) -> Matrix:
+    out = np.empty(view.shape, dtype=object)
+    for (i, j), value in np.ndenumerate(view):
+        out[i, j] = Fraction(int(math.ldexp(value, 52)))
+    return out
 
 
 Solved = tuple[tuple[Number, ...], tuple[Number, ...], int]
@@ -148,13 +209,17 @@ def _limit_reached(max_pivots: int) -> SolverLimit:
     )
 
 
-def _compiled(a: Matrix, b: Matrix, initial_label: int, max_pivots: int) -> tuple[Equilibrium, int]:
+def _compiled(
+    a: Matrix, b: Matrix, initial_label: int, max_pivots: int
+) -> tuple[Equilibrium, int, float]:
     """The float path: normalised payoffs (the same bits as :func:`solver_view`), tableaux,
-    pivots, strategies and payoffs all in the compiled code (compact tableaux, the same pivots as
-    :func:`_with_numpy`)."""
+    pivots, strategies, payoffs and the end point's regret all in the compiled code (compact
+    tableaux, the same pivots as :func:`_with_numpy`)."""
     solve = lemke_howson_compiled.compiled_solve
     assert solve is not None
-    x, y, row_payoff, col_payoff, pivots = solve(a, b, initial_label, max_pivots, _EPS, _TIE)
+    x, y, row_payoff, col_payoff, regret, pivots = solve(
+        a, b, initial_label, max_pivots, _EPS, _TIE
+    )
     if pivots == lemke_howson_compiled.UNBOUNDED:
         raise ArithmeticError("Lemke-Howson: unbounded ray; report this game")
     if pivots == lemke_howson_compiled.PIVOT_LIMIT:
@@ -162,7 +227,7 @@ def _compiled(a: Matrix, b: Matrix, initial_label: int, max_pivots: int) -> tupl
     found = Equilibrium(
         row=tuple(x.tolist()), col=tuple(y.tolist()), row_payoff=row_payoff, col_payoff=col_payoff
     )
-    return found, int(pivots)
+    return found, int(pivots), float(regret)
 
 
 def _with_numpy(

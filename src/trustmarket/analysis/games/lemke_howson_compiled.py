@@ -179,11 +179,12 @@ def solve(
     max_pivots: int,
     eps: float,
     tie: float,
-) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], float, float, int]:
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], float, float, float, int]:
     """Normalise each player's payoffs (:func:`normalised`), build both compact tableaux from them,
     run :func:`pivot_loop`, and read the normalised strategies off the final bases:
-    ``(x, y, x^T A y, x^T B y, pivots)`` with the payoffs of the original ``a`` and ``b`` (x and y
-    are empty when ``pivots`` is :data:`PIVOT_LIMIT` or :data:`UNBOUNDED`)."""
+    ``(x, y, x^T A y, x^T B y, regret, pivots)`` with the payoffs of the original ``a`` and ``b``,
+    and ``regret`` the most either player could gain by deviating, on the normalised payoffs (x
+    and y are empty when ``pivots`` is :data:`PIVOT_LIMIT` or :data:`UNBOUNDED`)."""
     m, n = a.shape
     a_pos = normalised(a)
     b_pos = normalised(b)
@@ -213,7 +214,7 @@ def solve(
         tab_x, basis_x, slot_x, tab_y, basis_y, slot_y, initial_label, max_pivots, m, eps, tie
     )
     if pivots < 0:
-        return np.zeros(0), np.zeros(0), 0.0, 0.0, pivots
+        return np.zeros(0), np.zeros(0), 0.0, 0.0, np.inf, pivots
     x = np.zeros(m)
     y = np.zeros(n)
     for r in range(n):
@@ -239,11 +240,28 @@ def solve(
             for j in range(n):
                 row_payoff += x[i] * a[i, j] * y[j]
                 col_payoff += x[i] * b[i, j] * y[j]
-    return x, y, row_payoff, col_payoff, pivots
+    # The regret at the end point: the best pure reply's gain over the strategy played.
+    row_values = np.zeros(m)
+    col_values = np.zeros(n)
+    for i in range(m):
+        for j in range(n):
+            row_values[i] += a_pos[i, j] * y[j]
+            col_values[j] += x[i] * b_pos[i, j]
+    row_played, col_played = 0.0, 0.0
+    for i in range(m):
+        row_played += x[i] * row_values[i]
+    for j in range(n):
+        col_played += col_values[j] * y[j]
+    regret = max(row_values.max() - row_played, col_values.max() - col_played)
+    return x, y, row_payoff, col_payoff, regret, pivots
 
 
 compiled_solve: (
-    Callable[..., tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], float, float, int]] | None
+    Callable[
+        ...,
+        tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], float, float, float, int],
+    ]
+    | None
 )
 compiled_solve = None
 if HAVE_NUMBA:

@@ -32,6 +32,7 @@ import scipy.spatial
 
 from trustmarket.analysis.games.exact_linear import solve_exact
 from trustmarket.analysis.games.payoff_matrix import Matrix
+from trustmarket.core.errors import SolverLimit
 
 #: A slack this small (relative to the constraint's scale) counts as tight.
 TIGHT = 1e-9
@@ -100,7 +101,14 @@ def _float_vertices_qhull(
     # Translate z = x - centre: g z <= h - g centre =: s (> 0); polar points are rows g / s.
     slack = h - g @ centre
     polar = g / slack[:, None]
-    hull = scipy.spatial.ConvexHull(polar)
+    try:
+        hull = scipy.spatial.ConvexHull(polar)
+    except scipy.spatial.QhullError as error:  # not met on normalised payoffs; kept specific
+        detail = str(error).strip().splitlines()[0][:120]
+        raise SolverLimit(
+            f"Qhull could not enumerate the vertices of a best-response polytope ({detail}); "
+            "support enumeration or Lemke-Howson may still answer"
+        ) from error
     normals, offsets = hull.equations[:, :-1], hull.equations[:, -1]
     points = -normals / offsets[:, None] + centre
     return np.asarray(points, dtype=float)

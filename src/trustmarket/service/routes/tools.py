@@ -31,7 +31,6 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field, model_validator
-from scipy.spatial import QhullError
 from starlette.concurrency import run_in_threadpool
 
 from trustmarket.analysis.commitment import (
@@ -225,28 +224,20 @@ async def game_equilibria(body: GameBody) -> dict[str, Any]:
 
     Limits: payoffs are finite with magnitude at most 1e6; at most 10x10 strategies for
     ``vertex`` and ``support``, 30x30 for ``lemke-howson`` and ``pure``, 8x8 with ``exact``.
-    When the floating-point solver fails on a game it accepted (payoffs of very different
-    magnitudes can defeat its tolerances), the answer is a 400 ``solver_limit`` that suggests
-    ``exact``.
+    The float solvers work on each player's payoffs mapped onto a common range (docs/games.md),
+    so the scale and offset of a player's payoffs do not matter; payoff differences below about
+    1e-9 of a player's payoff range count as ties there (``exact`` tells them apart). A solver
+    that stops at its limit (Lemke-Howson's pivots) answers 400 ``solver_limit``.
     """
     a = _exact_matrix(body.A) if body.exact else body.A
     b = _exact_matrix(body.B) if body.exact else body.B
 
-    what = f"{body.method} solver"
-    hint = 'solve the game with "exact": true (rational arithmetic, up to 8x8 strategies)'
-
     def solve() -> dict[str, Any]:
         game = Game(a, b)
         options = {"initial_label": body.label} if body.method == "lemke-howson" else {}
-        try:
-            result = game.equilibria(body.method, **options).to_json()
-        except (ArithmeticError, QhullError) as exc:  # the float solvers' numerical failures
-            raise _solver_failed(what, str(exc).splitlines()[0][:200], hint) from exc
-        if _non_finite(result):
-            raise _solver_failed(what, "a probability or payoff came out as NaN", hint)
-        return result
+        return game.equilibria(body.method, **options).to_json()
 
-    return await _off_loop(solve, what)
+    return await _off_loop(solve, f"{body.method} solver")
 
 
 # -- leveled commitment contracts -------------------------------------------------------------
