@@ -219,6 +219,26 @@ def exact_vertex(payoffs: Matrix, player: int, labels: int) -> tuple[list[Fracti
     return solution, mask
 
 
+def exact_vertices(payoffs: Matrix, player: int, labels: int) -> list[tuple[list[Fraction], int]]:
+    """The exact vertices a float vertex with these labels stands for: the one vertex with all of
+    them (:func:`exact_vertex`) when they define one; otherwise (float labels a rounding apart
+    from exactly tight: vertices closer than the tolerance read as one degenerate vertex) every
+    vertex defined by ``dim`` of them, each once. Exactly tight constraints are float-tight, so
+    each exact vertex so close to the float one is among them."""
+    whole = exact_vertex(payoffs, player, labels)
+    if whole is not None:
+        return [whole]
+    dim = payoffs.shape[0] if player == 0 else payoffs.shape[1]
+    bits = [r for r in range(labels.bit_length()) if labels >> r & 1]
+    found: dict[int, list[Fraction]] = {}
+    if len(bits) > dim:
+        for subset in itertools.combinations(bits, dim):
+            vertex = exact_vertex(payoffs, player, sum(1 << r for r in subset))
+            if vertex is not None:
+                found.setdefault(vertex[1], vertex[0])
+    return [(point, mask) for mask, point in found.items()]
+
+
 def exactly_degenerate(payoffs: Matrix, view: npt.NDArray[np.float64], player: int) -> bool:
     """Whether some vertex of the polytope has more labels than the dimension, decided in rational
     arithmetic (``payoffs`` shifted positive, dtype object; ``view`` the normalised float view of
@@ -232,7 +252,7 @@ def exactly_degenerate(payoffs: Matrix, view: npt.NDArray[np.float64], player: i
     for mask, tight in zip(found.labels.tolist(), found.tight, strict=True):
         if int(tight.sum()) <= dim:
             continue
-        exact = exact_vertex(payoffs, player, int(mask))
-        if exact is not None and bin(exact[1]).count("1") > dim:
-            return True
+        for _, exact in exact_vertices(payoffs, player, int(mask)):
+            if bin(exact).count("1") > dim:
+                return True
     return False

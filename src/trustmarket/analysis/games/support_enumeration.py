@@ -62,8 +62,13 @@ def _indifference(
 
 
 def _candidates(
-    a: npt.NDArray[np.float64], b: npt.NDArray[np.float64], k: int, tol: float
+    a: npt.NDArray[np.float64], b: npt.NDArray[np.float64], k: int, tol: float, exact: bool
 ) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+    """The support pairs of size k whose indifference systems pass the float checks. For a
+    float game: regular, probabilities above ``tol``, no better reply (within ``tol``). For an
+    exact game the screen only drops what floats can rule out, and the rational check decides:
+    a system too close to singular for floats is kept, and so is a probability near 0 (a
+    probability of 1e-15 is a probability)."""
     m, n = a.shape
     row_sets = np.array(list(itertools.combinations(range(m), k)), dtype=np.intp)
     col_sets = np.array(list(itertools.combinations(range(n), k)), dtype=np.intp)
@@ -78,19 +83,25 @@ def _candidates(
         rows, cols = row_sets[chunk[:, 0]], col_sets[chunk[:, 1]]
         # Column player's mix y makes the rows in I indifferent (and best).
         y, u, ok_y = _indifference(a, rows, cols)
-        ok = ok_y & (y > tol).all(axis=1)
         full_y = np.zeros((len(chunk), n))
         np.put_along_axis(full_y, cols, y, axis=1)
-        ok &= ((full_y @ a.T) <= u[:, None] + tol * scale_a).all(axis=1)
+        best_y = ((full_y @ a.T) <= u[:, None] + tol * scale_a).all(axis=1)
+        if exact:
+            ok = ~ok_y | ((y > -tol).all(axis=1) & best_y)
+        else:
+            ok = ok_y & (y > tol).all(axis=1) & best_y
         if not ok.any():
             continue
         keep = np.flatnonzero(ok)
         rows, cols = rows[keep], cols[keep]
         x, v, ok_x = _indifference(b.T, cols, rows)
-        good = ok_x & (x > tol).all(axis=1)
         full_x = np.zeros((len(keep), m))
         np.put_along_axis(full_x, rows, x, axis=1)
-        good &= ((full_x @ b) <= v[:, None] + tol * scale_b).all(axis=1)
+        best_x = ((full_x @ b) <= v[:, None] + tol * scale_b).all(axis=1)
+        if exact:
+            good = ~ok_x | ((x > -tol).all(axis=1) & best_x)
+        else:
+            good = ok_x & (x > tol).all(axis=1) & best_x
         found.extend(
             (tuple(r.tolist()), tuple(c.tolist()))
             for r, c in zip(rows[good], cols[good], strict=True)
@@ -140,7 +151,7 @@ def support_enumeration(a: Matrix, b: Matrix, *, degenerate: bool) -> Equilibriu
     m, n = a.shape
     equilibria: list[Equilibrium] = []
     for k in range(1, min(m, n) + 1):
-        for rows, cols in _candidates(af, bf, k, _SCREEN if exact else _FLOAT):
+        for rows, cols in _candidates(af, bf, k, _SCREEN if exact else _FLOAT, exact):
             if exact:
                 pair = _exact_pair(a, b, rows, cols)
                 if pair is None:

@@ -36,7 +36,7 @@ from trustmarket.analysis.games.payoff_matrix import Matrix, Number, as_number, 
 from trustmarket.analysis.games.polytope import (
     TIGHT,
     constraint_system,
-    exact_vertex,
+    exact_vertices,
     label_masks,
     raw_vertices,
     shifted_positive,
@@ -329,7 +329,9 @@ def vertex_enumeration(a: Matrix, b: Matrix) -> EquilibriumSet:
 
     Floats: labels are read with a relative tolerance (``polytope.TIGHT``). Fractions: the
     candidate pairs found in floats are recomputed and re-checked in rational arithmetic, so
-    every reported equilibrium is exact and verified.
+    every reported equilibrium is exact and verified; a float vertex whose labels are a rounding
+    apart from exactly tight stands for the exact vertices near it
+    (:func:`~trustmarket.analysis.games.polytope.exact_vertices`), so none is lost.
     """
     exact = a.dtype == object
     m, n = a.shape
@@ -362,22 +364,21 @@ def vertex_enumeration(a: Matrix, b: Matrix) -> EquilibriumSet:
     cols: dict[int, tuple[Number, ...]] = {}
     if exact:
         b_pos, a_pos = shifted_positive(b), shifted_positive(a)  # re-solved in rationals
-        exact_rows: dict[int, tuple[list[Fraction], int] | None] = {}
-        exact_cols: dict[int, tuple[list[Fraction], int] | None] = {}
-        confirmed: list[tuple[int, int]] = []
+        # Each float vertex stands for one exact vertex, or for several when the float labels
+        # merged vertices a rounding apart; each exact vertex is keyed by its float vertex's
+        # index times EXPANDED plus its place among them (so keys sort as the float vertices).
+        row_solved = _exact_expansions(b_pos, 0, p.labels, sorted({i for i, _ in pairs}))
+        col_solved = _exact_expansions(a_pos, 1, q.labels, sorted({j for _, j in pairs}))
+        confirmed: set[tuple[int, int]] = set()
         for i, j in pairs:
-            if i not in exact_rows:
-                exact_rows[i] = exact_vertex(b_pos, 0, int(p.labels[i]))
-            if j not in exact_cols:
-                exact_cols[j] = exact_vertex(a_pos, 1, int(q.labels[j]))
-            vx, vy = exact_rows[i], exact_cols[j]
-            if vx is not None and vy is not None and vx[1] | vy[1] == full:
-                confirmed.append((i, j))
-                rows[i] = _exact_strategy(vx[0])
-                cols[j] = _exact_strategy(vy[0])
-        pairs = confirmed
-        row_labels = {i: v[1] for i, v in exact_rows.items() if v is not None}
-        col_labels = {j: v[1] for j, v in exact_cols.items() if v is not None}
+            for key_x in row_solved[i]:
+                for key_y in col_solved[j]:
+                    if row_solved.masks[key_x] | col_solved.masks[key_y] == full:
+                        confirmed.add((key_x, key_y))
+        pairs = sorted(confirmed)
+        rows = {k: _exact_strategy(row_solved.points[k]) for k, _ in pairs}
+        cols = {k: _exact_strategy(col_solved.points[k]) for _, k in pairs}
+        row_labels, col_labels = row_solved.masks, col_solved.masks
     elif pairs:
         used_i = sorted({i for i, _ in pairs})
         used_j = sorted({j for _, j in pairs})
@@ -415,6 +416,36 @@ def vertex_enumeration(a: Matrix, b: Matrix) -> EquilibriumSet:
         components=components,
         note=note,
     )
+
+
+#: Keys of exact vertices: a float vertex's index times this, plus the exact vertex's place
+#: among those it stands for.
+EXPANDED = 1 << 32
+
+
+class _Expansions(dict[int, list[int]]):
+    """For each float vertex, the keys of the exact vertices it stands for; ``points`` and
+    ``masks`` (exact labels) by key, each exact vertex once (under its first float vertex)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.points: dict[int, list[Fraction]] = {}
+        self.masks: dict[int, int] = {}
+
+
+def _exact_expansions(
+    payoffs: Matrix, player: int, labels: npt.NDArray[np.uint64], used: list[int]
+) -> _Expansions:
+    out = _Expansions()
+    key_of: dict[int, int] = {}
+    for i in used:
+        out[i] = []
+        for place, (point, mask) in enumerate(exact_vertices(payoffs, player, int(labels[i]))):
+            if mask not in key_of:
+                key_of[mask] = i * EXPANDED + place
+                out.points[key_of[mask]], out.masks[key_of[mask]] = point, mask
+            out[i].append(key_of[mask])
+    return out
 
 
 def _exact_strategy(point: list[Fraction]) -> tuple[Fraction, ...]:
