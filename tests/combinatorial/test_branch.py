@@ -257,3 +257,17 @@ def test_the_mip_pool_collects_feasible_allocations_and_refuses_a_non_list() -> 
     assert max(sum(inst.bids[b].price for b in a) for a in pool) == sol.value
     with pytest.raises(InvalidInput, match="pool must be a list"):
         solve(inst, solver="mip", pool=())
+
+
+def test_a_tree_whose_gap_stalls_hands_the_component_to_highs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With every window counted as stalled, the search gives up at its second check; HiGHS
+    then proves the same optimum."""
+    monkeypatch.setattr(bc, "PROGRESS_EVERY", 1)
+    monkeypatch.setattr(bc, "STALLED_WINDOW", 1.0)
+    inst = generate("regions", 128, 1000, 4)
+    stats = SearchStats()
+    sol = solve_search(inst, stats=stats)
+    assert stats.by_mip == 1 and stats.by_branch == 0
+    assert sol.optimal and sol.value == solve(inst, solver="mip").value
