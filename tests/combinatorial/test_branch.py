@@ -168,9 +168,10 @@ def test_dense_conflict_graphs_go_to_highs_without_cuts() -> None:
 def test_a_time_limit_inside_branch_and_cut_reports_a_proven_bound() -> None:
     inst = generate("regions", 128, 1000, 4)
     optimum = solve(inst, solver="mip").value
-    for limit in (0.02, 0.2):
+    everything = sum(b.price for b in inst.bids)
+    for limit in (0.001, 0.02, 0.2):
         sol = solve(inst, time_limit=limit)
-        assert sol.value <= optimum <= sol.bound
+        assert sol.value <= optimum <= sol.bound <= everything
         assert sol.optimal is (sol.bound == sol.value)
         inst.check_feasible(sol.winners)
         assert inst.value_of(sol.winners) == sol.value

@@ -447,7 +447,9 @@ def branch_and_cut(
     root = relax.solve(lo0, hi0, deadline)
     nodes += 1
     if root is None:
-        return unfinished(_INFINITE, False)
+        # Stopped before any LP bound: every positive price of the bids left is one.
+        trivial = sum(max(relax.prices[j], 0) for j in range(n) if hi0[j] > 0)
+        return unfinished(trivial, False)
     # Root: clique cuts while they pay.
     last = root.objective
     rounds = 0
