@@ -15,9 +15,9 @@ Internally amounts are ints of minor units in the auction's currency; events car
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from trustmarket.auctions.engine import (
     AuctionConfig,
@@ -26,7 +26,7 @@ from trustmarket.auctions.engine import (
     SoftClose,
     tie_key,
 )
-from trustmarket.auctions.rules import ClearWhen, RevealDuring, Rules
+from trustmarket.auctions.rules import ClearWhen, CloseWhen, RevealDuring, Rules, TieBreaking
 from trustmarket.core.errors import BidTooLow, InvalidRules, RetractionNotAllowed
 from trustmarket.core.events import (
     Award,
@@ -62,9 +62,9 @@ class EnglishConfig(AuctionConfig):
                 raise InvalidRules("soft close extends the end time: give an end time")
 
 
-@dataclass(frozen=True)
-class PriceBidRecord:
-    """An accepted price bid, amounts in minor units."""
+class PriceBidRecord(NamedTuple):
+    """An accepted price bid, amounts in minor units (a tuple, like the sealed bids: built on
+    every accepted bid, and cheaper to build and to keep than a frozen dataclass)."""
 
     bid_id: str
     bidder: str
@@ -72,6 +72,9 @@ class PriceBidRecord:
     amount: int
     max_amount: int
     rank: int
+
+
+_new_tuple = tuple.__new__  # builds a PriceBidRecord without NamedTuple's Python-level __new__
 
 
 @dataclass
@@ -127,98 +130,137 @@ class EnglishAuction(AuctionEngine[EnglishConfig, EnglishState]):
     def initial_state(self) -> EnglishState:
         return EnglishState()
 
+    def __init__(self, config: EnglishConfig, rules: Rules | None = None) -> None:
+        super().__init__(config, rules)
+        # Facts of the config and rules that every bid consults, as plain ints and flags (the
+        # per-bid path below reads them instead of recomputing them; bench/auctions.py).
+        self._increment = config.increment.minor
+        self._reserve = config.reserve.minor if config.reserve is not None else 0
+        self._opening = config.reserve.minor if config.reserve is not None else 1
+        # Bidding closes at the (possibly extended) end time: the open check is one comparison.
+        self._closes_at_end = (
+            self.rules.close_when is CloseWhen.ON_CLEAR
+            and self.rules.clear_when is ClearWhen.AT_TIME
+        )
+        self._rank_is_seq = self.rules.tie_breaking is TieBreaking.EARLIER
+        # No soft close and no clearing on every bid: after a bid only the idle timer moves.
+        self._plain_accept = (
+            config.soft_close is None and self.rules.clear_when is not ClearWhen.EVERY_BID
+        )
+
     def bid_handlers(self) -> dict[type[InputEvent], Callable[[Any], list[OutputEvent]]]:
         return {Bid: self._on_bid}
 
     # -- queries ---------------------------------------------------------------------------
     def minimum_bid(self) -> Money:
         """The least amount a new bid must state now (what a too-low bid is told)."""
-        st, cfg = self.state, self.config
-        if st.price is None:
-            return cfg.reserve if cfg.reserve is not None else Money(1, cfg.currency)
-        return Money(st.price + cfg.increment.minor, cfg.currency)
+        price = self.state.price
+        minor = self._opening if price is None else price + self._increment
+        return Money(minor, self.config.currency)
 
     def standing_price(self) -> Money | None:
         return None if self.state.price is None else Money(self.state.price, self.config.currency)
 
     # -- bids ------------------------------------------------------------------------------
     def _on_bid(self, event: Bid) -> list[OutputEvent]:
-        st = self.state
-        self.require_registered(event.bidder)
-        self.require_open(event.time)
-        self.check_money(event.amount)
+        st, tl, cfg = self.state, self.timeline, self.config
+        bidder, time = event.bidder, event.time
+        # Each check's common case is one comparison; the shared check raises with the reason.
+        if bidder not in tl.registered:
+            self.require_registered(bidder)
+        if self._closes_at_end:
+            if not cfg.start <= time < tl.end:  # type: ignore[operator]  # AT_TIME has an end
+                self.require_open(time)
+        else:
+            self.require_open(time)
+        if event.amount.currency != cfg.currency:
+            self.check_money(event.amount)
         amount = event.amount.minor
         max_amount = amount if event.max_amount is None else event.max_amount.minor
-        minimum = self.minimum_bid()
-        if amount < minimum.minor:
+        price = st.price
+        if amount < (self._opening if price is None else price + self._increment):
+            minimum = self.minimum_bid()
             raise BidTooLow(
                 f"bid {event.amount} is too low: the minimum acceptable bid is {minimum}"
-                + (" (the reserve)" if st.price is None and self.config.reserve else "")
+                + (" (the reserve)" if price is None and cfg.reserve else "")
             )
-        current = st.standing.get(event.bidder)
-        is_leader = event.bidder == st.leader
+        current = st.standing.get(bidder)
+        leader, second = st.leader, st.second
+        is_leader = bidder == leader
         if is_leader and current is not None and max_amount <= current.max_amount:
             raise BidTooLow(
-                f"{event.bidder!r} already leads with a maximum of "
-                f"{Money(current.max_amount, self.config.currency)}; a new bid must raise "
+                f"{bidder!r} already leads with a maximum of "
+                f"{Money(current.max_amount, cfg.currency)}; a new bid must raise "
                 "the maximum above it"
             )
         # All checks passed: from here on the state changes.
-        seq = self.next_seq()
-        rank = tie_key(self.rules, seq, event.id)
-        st.bids[event.id] = PriceBidRecord(
-            bid_id=event.id,
-            bidder=event.bidder,
-            time=event.time,
-            amount=amount,
-            max_amount=max_amount,
-            rank=rank,
+        tl.seq = seq = tl.seq + 1
+        bid_id = event.id
+        rank = seq if self._rank_is_seq else tie_key(self.rules, seq, bid_id)
+        st.bids[bid_id] = _new_tuple(
+            PriceBidRecord, (bid_id, bidder, time, amount, max_amount, rank)
         )
         if current is None:
-            st.standing[event.bidder] = Standing(max_amount, rank, amount, event.id)
+            st.standing[bidder] = Standing(max_amount, rank, amount, bid_id)
         else:
             if max_amount > current.max_amount or (
                 max_amount == current.max_amount and rank < current.rank
             ):
-                current.max_amount, current.rank, current.bid_id = max_amount, rank, event.id
-            if not is_leader:
-                current.amount = max(current.amount, amount)
-        candidates = {event.bidder}
-        candidates.update(name for name in (st.leader, st.second) if name is not None)
-        out: list[OutputEvent] = [
-            bid_accepted(event.id, event.time, event.id, event.bidder)  # positional: hot path
-        ]
+                current.max_amount, current.rank, current.bid_id = max_amount, rank, bid_id
+            if not is_leader and amount > current.amount:
+                current.amount = amount
+        # Only the bidder, the leader and the second can hold the two best maxima now.
+        candidates = [bidder]
+        if leader is not None and not is_leader:
+            candidates.append(leader)
+        if second is not None and second != bidder:
+            candidates.append(second)
+        out: list[OutputEvent] = [bid_accepted(bid_id, time, bid_id, bidder)]  # positional
         out.extend(self._restand(candidates, event))
-        out.extend(self.bid_accepted(event))
+        if self._plain_accept:  # AuctionEngine.bid_accepted's work when nothing else can move
+            tl.last_activity = time
+            tl.pending = True
+        else:
+            out.extend(self.bid_accepted(event))
         return out
 
-    def _restand(self, candidates: set[str], event: InputEvent) -> list[OutputEvent]:
-        """Recompute leader, second and price from the candidates' standings (SPEC 3.2)."""
+    def _restand(self, candidates: Iterable[str], event: InputEvent) -> list[OutputEvent]:
+        """Recompute leader, second and price from the candidates' standings (SPEC 3.2).
+
+        The leader holds the highest maximum (ties: the smaller rank), the second the next;
+        ``candidates`` are distinct names."""
         st = self.state
-        ranked = sorted(candidates, key=lambda b: (-st.standing[b].max_amount, st.standing[b].rank))
-        old = (st.leader, st.price)
-        st.leader = ranked[0] if ranked else None
-        st.second = ranked[1] if len(ranked) > 1 else None
-        if st.leader is None:
+        standing = st.standing
+        first = runner = None
+        first_s = runner_s = None
+        for name in candidates:  # one pass keeps the best two (a sort's result, no key calls)
+            s = standing[name]
+            if (
+                first_s is None
+                or s.max_amount > first_s.max_amount
+                or (s.max_amount == first_s.max_amount and s.rank < first_s.rank)
+            ):
+                runner, runner_s, first, first_s = first, first_s, name, s
+            elif (
+                runner_s is None
+                or s.max_amount > runner_s.max_amount
+                or (s.max_amount == runner_s.max_amount and s.rank < runner_s.rank)
+            ):
+                runner, runner_s = name, s
+        old_leader, old_price = st.leader, st.price
+        st.leader, st.second = first, runner
+        if first_s is None:
             st.price = None
         else:
-            lead = st.standing[st.leader]
-            reserve = self.config.reserve.minor if self.config.reserve is not None else 0
-            price = max(reserve, lead.amount)
-            if st.second is not None:
-                contest = min(
-                    lead.max_amount,
-                    st.standing[st.second].max_amount + self.config.increment.minor,
-                )
-                price = max(price, contest)
+            price = first_s.amount if first_s.amount > self._reserve else self._reserve
+            if runner_s is not None:
+                contest = min(first_s.max_amount, runner_s.max_amount + self._increment)
+                if contest > price:
+                    price = contest
             st.price = price
-        if (st.leader, st.price) == old:
+        if st.leader == old_leader and st.price == old_price:
             return []
-        price_money = (
-            Money(st.price, self.config.currency)
-            if st.price is not None
-            else Money.zero(self.config.currency)
-        )
+        price_money = Money(0 if st.price is None else st.price, self.config.currency)
         return [price_changed(event.id, event.time, price_money, st.leader)]
 
     def retract_bid(self, event: Retract) -> list[OutputEvent]:
