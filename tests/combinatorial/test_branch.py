@@ -52,7 +52,7 @@ def test_the_conflict_graph_joins_exactly_the_bids_that_cannot_win_together(
 ) -> None:
     # The search drops bids that do not fit alone before it builds the graph.
     cols = search.remove_useless(inst, range(len(inst.bids)))
-    conflict = bc._conflicts(inst, cols)
+    conflict = bc.conflicts(inst, cols)
     for (i, a), (j, b) in itertools.combinations(enumerate(cols), 2):
         assert bool(conflict[i, j]) is not can_win_together(inst, a, b)
         assert conflict[i, j] == conflict[j, i]

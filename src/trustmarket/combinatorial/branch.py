@@ -256,7 +256,7 @@ class Relaxation:
     def conflict(self) -> np.ndarray | None:
         """The conflict graph (built on first use), or None above :data:`CONFLICT_LIMIT`."""
         if self._conflict is None and self.separable:
-            conflict = _conflicts(self.inst, self.cols)
+            conflict = conflicts(self.inst, self.cols)
             self.density = float(conflict.mean())
             if self.density > DENSE:
                 self.branching = False
@@ -374,7 +374,7 @@ _INFINITE = 2**62
 Fixes = tuple[tuple[int, int], ...]
 
 
-def _conflicts(inst: Instance, cols: Sequence[int]) -> np.ndarray:
+def conflicts(inst: Instance, cols: Sequence[int]) -> np.ndarray:
     """The conflict graph as a dense boolean matrix: same XOR group, or a good whose supply the
     two bids' units exceed together."""
     n = len(cols)

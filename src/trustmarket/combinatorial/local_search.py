@@ -7,7 +7,8 @@ and Boutilier 2000, Casanova). This is a plain form of it, used to hand HiGHS a 
 incumbent:
 
 * The move inserts one bid and removes the winners it conflicts with (those holding one of its
-  goods, or a bid of its XOR group). Its gain is the bid's price minus theirs.
+  goods, or a bid of its XOR group: the conflict graph of :func:`.branch.conflicts`). Its gain
+  is the bid's price minus theirs.
 * Descent takes the move of largest gain while one gains (best improvement); a bid without
   conflicts gains its whole price, so descent also fills free goods.
 * A round forces a few bids in, drawn uniformly, descends, and keeps the result if it is worth
@@ -27,6 +28,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from trustmarket.combinatorial.branch import conflicts
 from trustmarket.combinatorial.instance import Instance
 
 #: Bids forced into the allocation at the start of each round.
@@ -65,21 +67,11 @@ def improve(
     if n == 0 or n > MAX_BIDS or not single_unit(inst, cols):
         return start_value, list(start)
     price = np.array([inst.bids[b].price for b in cols], dtype=np.int64)
-    # Resources: the goods, then one per XOR group; a bid holds its goods and its group.
-    resource: dict[tuple[str, int], int] = {}
-    rows: list[list[int]] = []
-    for b in cols:
-        bid = inst.bids[b]
-        row = [resource.setdefault(("good", good), len(resource)) for good, _ in bid.bundle]
-        if bid.group is not None:
-            row.append(resource.setdefault(("group", bid.group), len(resource)))
-        rows.append(row)
-    incidence = np.zeros((n, len(resource)), dtype=np.float32)
-    for j, row in enumerate(rows):
-        incidence[j, row] = 1.0
-    # conflict[j, k]: j and k share a resource (the diagonal too: a winner "conflicts" with
-    # itself, so its own gain is 0). Small integer counts are exact in float32.
-    conflict = (incidence @ incidence.T) > 0.5
+    # With one unit of each good, two bids conflict exactly when they cannot win together, and
+    # inserting a bid removes exactly the winners it conflicts with. The diagonal is set too: a
+    # winner "conflicts" with itself, so inserting it again gains nothing.
+    conflict = conflicts(inst, cols)
+    np.fill_diagonal(conflict, True)
     position = {b: j for j, b in enumerate(cols)}
     # cost[k]: the total price of the winners that inserting k would remove (exact int64).
     cost = np.zeros(n, dtype=np.int64)
