@@ -63,6 +63,7 @@ class SearchStats:
     by_branch: int = 0
     by_mip: int = 0
     nodes: int = 0
+    local_searches: int = 0
     local_gain: int = 0
 
 
@@ -324,6 +325,7 @@ def solve_component(
         better, allocation = improve(
             inst, pool_bids, chosen, rounds=LOCAL_ROUNDS * len(pool_bids), deadline=share
         )
+        st.local_searches += 1
         st.local_gain += better - incumbent
         if better > incumbent:
             chosen, incumbent = allocation, better
