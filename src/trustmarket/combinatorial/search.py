@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import MutableSequence, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,7 +27,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from trustmarket.combinatorial.branch import HOPELESS, Relaxation, branch_and_cut
-from trustmarket.combinatorial.instance import Instance
+from trustmarket.combinatorial.instance import BundleBid, Instance
 from trustmarket.combinatorial.local_search import improve
 from trustmarket.combinatorial.mip import solve_mip
 from trustmarket.combinatorial.solution import Solution, Status
@@ -163,32 +163,39 @@ def greedy(inst: Instance, bids: Sequence[int], base: Sequence[int] = ()) -> tup
     taken = set(base)
     best: tuple[int, list[int]] = (-1, [])
     for key in keys:
-        left = {g: good.units for g, good in enumerate(inst.goods)}
+        left = [good.units for good in inst.goods]
         used_groups: set[int] = set()
         chosen: list[int] = []
         total = 0
         for b in base:
-            bid = inst.bids[b]
-            for g, u in bid.bundle:
-                left[g] -= u
-            if bid.group is not None:
-                used_groups.add(bid.group)
+            take(inst.bids[b], left, used_groups)
             chosen.append(b)
-            total += bid.price
+            total += inst.bids[b].price
         for b in sorted(bids, key=key, reverse=True):
             bid = inst.bids[b]
-            if b in taken or (bid.group is not None and bid.group in used_groups):
-                continue
-            if all(left[g] >= u for g, u in bid.bundle):
-                for g, u in bid.bundle:
-                    left[g] -= u
-                if bid.group is not None:
-                    used_groups.add(bid.group)
+            if b not in taken and fits(bid, left, used_groups):
+                take(bid, left, used_groups)
                 chosen.append(b)
                 total += bid.price
         if total > best[0]:
             best = (total, chosen)
     return best
+
+
+def fits(bid: BundleBid, left: Sequence[int], groups: set[int]) -> bool:
+    """Whether ``bid`` fits beside an allocation that leaves ``left`` units of each good and
+    uses the XOR ``groups``."""
+    return (bid.group is None or bid.group not in groups) and all(
+        left[g] >= u for g, u in bid.bundle
+    )
+
+
+def take(bid: BundleBid, left: MutableSequence[int], groups: set[int]) -> None:
+    """Add ``bid`` to an allocation: use up its units in ``left`` and its XOR group."""
+    for g, u in bid.bundle:
+        left[g] -= u
+    if bid.group is not None:
+        groups.add(bid.group)
 
 
 def enumerate_best(inst: Instance, bids: Sequence[int]) -> tuple[int, list[int]]:

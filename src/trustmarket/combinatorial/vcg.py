@@ -32,10 +32,12 @@ from trustmarket.combinatorial.search import (
     SMALL_COMPONENT,
     ComponentResult,
     components,
+    fits,
     greedy,
     remove_useless,
     solve_component,
     solve_search,
+    take,
 )
 from trustmarket.combinatorial.solution import Solution, Status
 from trustmarket.combinatorial.wdp import check_solver, check_time_limit
@@ -171,31 +173,21 @@ def _complete(instance: Instance, kept: list[int], rest: list[int]) -> tuple[int
     left = [g.units for g in instance.goods]
     groups: set[int] = set()
     for b in kept:
-        bid = instance.bids[b]
-        for g, u in bid.bundle:
-            left[g] -= u
-        if bid.group is not None:
-            groups.add(bid.group)
+        take(instance.bids[b], left, groups)
     taken = set(kept)
-    fits = [
-        b
-        for b in rest
-        if b not in taken
-        and (instance.bids[b].group is None or instance.bids[b].group not in groups)
-        and all(left[g] >= u for g, u in instance.bids[b].bundle)
-    ]
-    if not fits:
+    open_bids = [b for b in rest if b not in taken and fits(instance.bids[b], left, groups)]
+    if not open_bids:
         return sum(instance.bids[b].price for b in kept), list(kept)
-    if len(fits) > COMPLETION_SHARE * len(rest):
+    if len(open_bids) > COMPLETION_SHARE * len(rest):
         # Most of the problem is open again: a greedy completion, and the re-solve does the rest.
-        return greedy(instance, fits, base=kept)
+        return greedy(instance, open_bids, base=kept)
     limited = Instance(
         tuple(Good(g.name, max(units, 0)) for g, units in zip(instance.goods, left, strict=True)),
         instance.bids,
         instance.decimals,
         instance.unit,
     )
-    sol = solve_search(limited, fits, time_limit=COMPLETION_SECONDS)
+    sol = solve_search(limited, open_bids, time_limit=COMPLETION_SECONDS)
     extra = [instance.index_of(w) for w in sol.winners]
     return sum(instance.bids[b].price for b in kept) + sol.value, [*kept, *extra]
 
