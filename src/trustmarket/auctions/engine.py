@@ -192,6 +192,13 @@ class AuctionEngine(ABC, Generic[C, S]):
         self.check_rules(config, rules)
         self.config: C = config
         self.rules = rules
+        # Facts the mechanisms' per-bid paths consult (bench/auctions.py): bidding closes at the
+        # (possibly extended) end time, so the open check is one comparison; and a bid's
+        # tie-breaking rank is its sequence number.
+        self._closes_at_end = (
+            rules.close_when is CloseWhen.ON_CLEAR and rules.clear_when is ClearWhen.AT_TIME
+        )
+        self._rank_is_seq = rules.tie_breaking is TieBreaking.EARLIER
         self.timeline = Timeline(
             registered={name: i for i, name in enumerate(config.participants)},
             event_ids=set(),
@@ -323,7 +330,7 @@ class AuctionEngine(ABC, Generic[C, S]):
     def closing_time(self) -> int | None:
         """When bidding closes, given the state now (None: only the owner can close it)."""
         tl, rules = self.timeline, self.rules
-        if rules.close_when is CloseWhen.ON_CLEAR and rules.clear_when is ClearWhen.AT_TIME:
+        if self._closes_at_end:
             return tl.end  # the common case, on every bid: skip the general computation
         candidates = [] if tl.end is None else [tl.end]
         if rules.close_when is CloseWhen.AFTER_IDLE and rules.close_idle is not None:

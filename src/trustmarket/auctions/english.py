@@ -26,7 +26,7 @@ from trustmarket.auctions.engine import (
     SoftClose,
     tie_key,
 )
-from trustmarket.auctions.rules import ClearWhen, CloseWhen, RevealDuring, Rules, TieBreaking
+from trustmarket.auctions.rules import ClearWhen, RevealDuring, Rules
 from trustmarket.core.errors import BidTooLow, InvalidRules, RetractionNotAllowed
 from trustmarket.core.events import (
     Award,
@@ -137,12 +137,6 @@ class EnglishAuction(AuctionEngine[EnglishConfig, EnglishState]):
         self._increment = config.increment.minor
         self._reserve = config.reserve.minor if config.reserve is not None else 0
         self._opening = config.reserve.minor if config.reserve is not None else 1
-        # Bidding closes at the (possibly extended) end time: the open check is one comparison.
-        self._closes_at_end = (
-            self.rules.close_when is CloseWhen.ON_CLEAR
-            and self.rules.clear_when is ClearWhen.AT_TIME
-        )
-        self._rank_is_seq = self.rules.tie_breaking is TieBreaking.EARLIER
         # No soft close and no clearing on every bid: after a bid only the idle timer moves.
         self._plain_accept = (
             config.soft_close is None and self.rules.clear_when is not ClearWhen.EVERY_BID

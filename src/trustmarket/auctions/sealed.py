@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, NamedTuple
 
 from trustmarket.auctions.engine import AuctionConfig, AuctionEngine, MechanismInfo, tie_key
-from trustmarket.auctions.rules import ClearWhen, CloseWhen, RevealDuring, Rules, TieBreaking
+from trustmarket.auctions.rules import ClearWhen, CloseWhen, RevealDuring, Rules
 from trustmarket.core.errors import (
     BidTooLow,
     DuplicateBid,
@@ -103,17 +103,6 @@ class SealedBidAuction(AuctionEngine[SealedConfig, SealedState]):
     def initial_state(self) -> SealedState:
         return SealedState()
 
-    def __init__(self, config: SealedConfig, rules: Rules | None = None) -> None:
-        super().__init__(config, rules)
-        # Bidding then closes exactly at the end time, which never moves (no soft close): the
-        # open check on each bid is one comparison (closing_time's fast case).
-        self._fixed_end = (
-            self.rules.close_when is CloseWhen.ON_CLEAR
-            and self.rules.clear_when is ClearWhen.AT_TIME
-            and config.end is not None
-        )
-        self._rank_is_seq = self.rules.tie_breaking is TieBreaking.EARLIER
-
     def bid_handlers(self) -> dict[type[InputEvent], Callable[[Any], list[OutputEvent]]]:
         return {Bid: self._on_bid}
 
@@ -121,8 +110,8 @@ class SealedBidAuction(AuctionEngine[SealedConfig, SealedState]):
         st, cfg, tl = self.state, self.config, self.timeline
         if event.bidder not in tl.registered:
             self.require_registered(event.bidder)
-        if self._fixed_end:  # the common schedule: open from the start until the end time
-            if not cfg.start <= event.time < tl.end:  # type: ignore[operator]  # end is set
+        if self._closes_at_end:  # the common schedule: open from the start until the end time
+            if not cfg.start <= event.time < tl.end:  # type: ignore[operator]  # AT_TIME has one
                 self.require_open(event.time)  # raises with the reason
         else:
             self.require_open(event.time)
