@@ -12,7 +12,7 @@ import pytest
 
 # The browser tests' fixtures, here so that each test process starts one browser for every file.
 from browser import browse, chromium, site  # noqa: F401
-from live_server import LiveServer, live_server
+from live_server import LiveServer, ManualClock, live_server
 from sqlalchemy import Engine, text
 
 from trustmarket.service.database import open_engine
@@ -95,6 +95,14 @@ def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Setting
 def server(settings: Settings) -> Iterator[LiveServer]:
     """A running service on a free loopback port over ``settings``."""
     with live_server(settings) as running:
+        yield running
+
+
+@pytest.fixture
+def paused_server(settings: Settings) -> Iterator[LiveServer]:
+    """A running service whose clock stands still until the test calls ``advance``: for
+    tests of closing on schedule, which must not race a busy machine's wall clock."""
+    with live_server(settings, clock=ManualClock()) as running:
         yield running
 
 

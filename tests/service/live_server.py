@@ -14,17 +14,38 @@ from trustmarket.service.background import free_port, serve_in_background
 from trustmarket.service.settings import Settings
 from trustmarket.service.state import Service
 
-__all__ = ["PASSWORD", "LiveServer", "free_port", "live_server"]
+__all__ = ["PASSWORD", "LiveServer", "ManualClock", "free_port", "live_server"]
 
 PASSWORD = "a-test-password"
 
 
+class ManualClock:
+    """A clock (Unix seconds) that stands still until the test moves it, so an auction closes
+    when the test says so, not when a busy machine happens to get there."""
+
+    def __init__(self) -> None:
+        self.now = time.time()
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
 @dataclass
 class LiveServer:
-    """A running server: its address and the service behind it."""
+    """A running server: its address, the service behind it and the clock it reads."""
 
     url: str
     app: Any
+    clock: Callable[[], float]
+
+    def advance(self, seconds: float) -> None:
+        """Move the service's clock forward (only a server started on a ManualClock)."""
+        if not isinstance(self.clock, ManualClock):
+            raise TypeError("this server reads the wall clock; start it with clock=ManualClock()")
+        self.clock.advance(seconds)
 
     @property
     def service(self) -> Service:
@@ -72,4 +93,4 @@ def live_server(
     with serve_in_background(
         settings, clock=clock, tick_interval=tick_interval, **options
     ) as running:
-        yield LiveServer(running.url, running.app)
+        yield LiveServer(running.url, running.app, clock)

@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
-from live_server import LiveServer, live_server
+from live_server import LiveServer, ManualClock, live_server
 
 from trustmarket.client import ApiError, Client
 from trustmarket.service.settings import Settings
@@ -71,16 +71,8 @@ def test_the_n_agent_bids_v_n_minus_one_over_n(server: LiveServer) -> None:
     assert [b["amount"]["minor"] for b in bids] == [7500]  # 100 x 3 / 4
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = time.time()
-
-    def __call__(self) -> float:
-        return self.now
-
-
 def test_the_dutch_threshold_agent_accepts_at_its_price(settings: Settings) -> None:
-    clock = Clock()
+    clock = ManualClock()
     with live_server(settings, clock=clock) as server:
         house = server.user("house", OWNER)
         carol = server.user("carol")

@@ -64,11 +64,11 @@ def test_auctions_are_created_through_the_advisor(server: LiveServer) -> None:
     assert len(owner.auctions()) == 1  # the refusals opened nothing
 
 
-def test_english_with_proxy_bids_closes_on_schedule(server: LiveServer) -> None:
-    owner = server.user("house", OWNER)
-    alice, bob = server.user("alice"), server.user("bob")
+def test_english_with_proxy_bids_closes_on_schedule(paused_server: LiveServer) -> None:
+    owner = paused_server.user("house", OWNER)
+    alice, bob = paused_server.user("alice"), paused_server.user("bob")
     auction = owner.create_auction(
-        "english", "EUR", duration=2, config={"increment": "1.00", "reserve": "5.00"}
+        "english", "EUR", duration=60, config={"increment": "1.00", "reserve": "5.00"}
     )["auction_id"]
     for person in (alice, bob):
         person.join(auction)
@@ -78,6 +78,7 @@ def test_english_with_proxy_bids_closes_on_schedule(server: LiveServer) -> None:
     assert view["price"]["minor"] == 2100  # alice's proxy answers bob's 20.00 by one increment
     assert all("max_amount" not in b for b in view["other_bids"])  # her maximum stays hers
     assert alice.auction(auction)["your_bids"][0]["max_amount"]["minor"] == 3000
+    paused_server.advance(60)
     closed = _wait_closed(owner, auction)
     assert closed["close_reason"] == "end"
     assert _payments(closed) == {"alice": 2100}
@@ -103,29 +104,31 @@ def test_dutch_clock_and_acceptance(server: LiveServer) -> None:
 @pytest.mark.parametrize(
     ("mechanism", "expected"), [("first_price_sealed", 4500), ("vickrey", 3000)]
 )
-def test_sealed_bid_payments(server: LiveServer, mechanism: str, expected: int) -> None:
-    owner = server.user("house", OWNER)
-    bidders = {name: server.user(name) for name in ("ann", "ben", "cat")}
-    auction = owner.create_auction(mechanism, "EUR", duration=2, rules={"reveal_during": "none"})[
+def test_sealed_bid_payments(paused_server: LiveServer, mechanism: str, expected: int) -> None:
+    owner = paused_server.user("house", OWNER)
+    bidders = {name: paused_server.user(name) for name in ("ann", "ben", "cat")}
+    auction = owner.create_auction(mechanism, "EUR", duration=60, rules={"reveal_during": "none"})[
         "auction_id"
     ]
     for (_name, client), amount in zip(bidders.items(), ("45.00", "30.00", "12.00"), strict=True):
         client.join(auction)
         client.bid(auction, amount)
+    paused_server.advance(60)
     closed = _wait_closed(owner, auction)
     assert _payments(closed) == {"ann": expected}
 
 
-def test_multi_unit_vickrey_with_xor_bids(server: LiveServer) -> None:
-    owner = server.user("house", OWNER)
-    ann, ben = server.user("ann"), server.user("ben")
-    auction = owner.create_auction("multi_unit", "EUR", duration=2, config={"supply": 3})[
+def test_multi_unit_vickrey_with_xor_bids(paused_server: LiveServer) -> None:
+    owner = paused_server.user("house", OWNER)
+    ann, ben = paused_server.user("ann"), paused_server.user("ben")
+    auction = owner.create_auction("multi_unit", "EUR", duration=60, config={"supply": 3})[
         "auction_id"
     ]
     ann.join(auction)
     ben.join(auction)
     ann.units_bid(auction, [(1, "10.00"), (2, "18.00")])
     ben.units_bid(auction, [(1, "9.00"), (2, "12.00")])
+    paused_server.advance(60)
     closed = _wait_closed(owner, auction)
     awards = {
         a["bidder"]: (a["quantity"], a["payment"]["minor"]) for a in closed["result"]["awards"]
@@ -135,14 +138,15 @@ def test_multi_unit_vickrey_with_xor_bids(server: LiveServer) -> None:
     assert awards == {"ann": (2, 300), "ben": (1, 0)}
 
 
-def test_double_auction_orders(server: LiveServer) -> None:
-    owner = server.user("house", OWNER)
-    buyer, seller = server.user("buyer"), server.user("seller")
-    auction = owner.create_auction("double", "EUR", duration=2)["auction_id"]
+def test_double_auction_orders(paused_server: LiveServer) -> None:
+    owner = paused_server.user("house", OWNER)
+    buyer, seller = paused_server.user("buyer"), paused_server.user("seller")
+    auction = owner.create_auction("double", "EUR", duration=60)["auction_id"]
     buyer.join(auction)
     seller.join(auction)
     buyer.order(auction, "buy", 1, "30.00")
     seller.order(auction, "sell", 1, "20.00")
+    paused_server.advance(60)
     closed = _wait_closed(owner, auction)
     (trade,) = closed["result"]["trades"]
     assert (trade["buyer"], trade["seller"], trade["unit_price"]["minor"]) == (
@@ -209,13 +213,13 @@ def test_listing_filters(server: LiveServer) -> None:
     assert owner.auctions(status="closed") == []
 
 
-def test_a_combinatorial_auction_with_text_and_table_bids(server: LiveServer) -> None:
-    owner = server.user("house", OWNER)
-    x, y, z = server.user("xena"), server.user("yuri"), server.user("zoe")
+def test_a_combinatorial_auction_with_text_and_table_bids(paused_server: LiveServer) -> None:
+    owner = paused_server.user("house", OWNER)
+    x, y, z = paused_server.user("xena"), paused_server.user("yuri"), paused_server.user("zoe")
     made = owner.create_auction(
         "combinatorial",
         "EUR",
-        duration=2,
+        duration=60,
         config={"goods": [{"name": "a"}, {"name": "b"}, {"name": "c"}]},
     )
     assert made["advice"]["pricing"] == "clarke_groves"
@@ -233,6 +237,7 @@ def test_a_combinatorial_auction_with_text_and_table_bids(server: LiveServer) ->
     with pytest.raises(ApiError) as unknown_good:
         owner.package_bid(auction, "({q}, 1.00)")
     assert unknown_good.value.status == 409 and "unknown good" in unknown_good.value.message
+    paused_server.advance(60)
     closed = _wait_closed(owner, auction)
     assert _payments(closed) == {"xena": 0, "yuri": 300, "zoe": 0}  # Clarke-Groves
     assert "yuri wins {a}" in closed["result"]["notes"]

@@ -113,14 +113,15 @@ def test_feedback_refusals(server: LiveServer) -> None:
     assert unknown.value.status == 422 and "beta" in unknown.value.message
 
 
-def test_an_auction_closing_on_schedule_settles_too(server: LiveServer) -> None:
-    house = server.user("house", OWNER)
-    buyer, seller = server.user("buyer"), server.user("seller")
-    auction = house.create_auction("double", "EUR", duration=1)["auction_id"]
+def test_an_auction_closing_on_schedule_settles_too(paused_server: LiveServer) -> None:
+    house = paused_server.user("house", OWNER)
+    buyer, seller = paused_server.user("buyer"), paused_server.user("seller")
+    auction = house.create_auction("double", "EUR", duration=60)["auction_id"]
     buyer.join(auction)
     seller.join(auction)
     buyer.order(auction, "buy", 1, "30.00")
     seller.order(auction, "sell", 1, "20.00")
+    paused_server.advance(60)
     deadline = time.monotonic() + 10
     while not buyer.request("GET", "/api/transactions") and time.monotonic() < deadline:
         time.sleep(0.05)

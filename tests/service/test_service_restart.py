@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from live_server import PASSWORD, live_server
+from live_server import PASSWORD, ManualClock, live_server
 
 from trustmarket.client import Client
 from trustmarket.ledger.keys import PublicKey
@@ -16,18 +16,8 @@ from trustmarket.ledger.verify import verify_consistency
 from trustmarket.service.settings import Settings
 
 
-class Clock:
-    """A clock the test moves (Unix seconds)."""
-
-    def __init__(self) -> None:
-        self.now = time.time()
-
-    def __call__(self) -> float:
-        return self.now
-
-
 def test_state_is_replayed_and_due_closings_happen_after_a_restart(settings: Settings) -> None:
-    clock = Clock()
+    clock = ManualClock()
     with live_server(settings, clock=clock) as first:
         owner = first.user("house", ["participant", "auction_owner"])
         alice, bob = first.user("alice"), first.user("bob")
