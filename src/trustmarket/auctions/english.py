@@ -63,8 +63,7 @@ class EnglishConfig(AuctionConfig):
 
 
 class PriceBidRecord(NamedTuple):
-    """An accepted price bid, amounts in minor units (a tuple, like the sealed bids: built on
-    every accepted bid, and cheaper to build and to keep than a frozen dataclass)."""
+    """An accepted price bid, amounts in minor units."""
 
     bid_id: str
     bidder: str
@@ -74,7 +73,10 @@ class PriceBidRecord(NamedTuple):
     rank: int
 
 
-_new_tuple = tuple.__new__  # builds a PriceBidRecord without NamedTuple's Python-level __new__
+# The state keeps each bid as a plain tuple in PriceBidRecord's field order, as the sealed
+# auctions do (see SealedRecord there): cheaper to build than a frozen dataclass or even a
+# NamedTuple, and untracked by the garbage collector. Retraction and views get records.
+PriceRecord = tuple[str, str, int, int, int, int]
 
 
 @dataclass
@@ -90,7 +92,7 @@ class Standing:
 
 @dataclass(kw_only=True)
 class EnglishState:
-    bids: dict[str, PriceBidRecord] = field(default_factory=dict)
+    bids: dict[str, PriceRecord] = field(default_factory=dict)
     standing: dict[str, Standing] = field(default_factory=dict)
     leader: str | None = None
     second: str | None = None
@@ -191,9 +193,7 @@ class EnglishAuction(AuctionEngine[EnglishConfig, EnglishState]):
         tl.seq = seq = tl.seq + 1
         bid_id = event.id
         rank = seq if self._rank_is_seq else tie_key(self.rules, seq, bid_id)
-        st.bids[bid_id] = _new_tuple(
-            PriceBidRecord, (bid_id, bidder, time, amount, max_amount, rank)
-        )
+        st.bids[bid_id] = (bid_id, bidder, time, amount, max_amount, rank)
         if current is None:
             st.standing[bidder] = Standing(max_amount, rank, amount, bid_id)
         else:
@@ -259,13 +259,13 @@ class EnglishAuction(AuctionEngine[EnglishConfig, EnglishState]):
 
     def retract_bid(self, event: Retract) -> list[OutputEvent]:
         st = self.state
-        record = st.bids.get(event.bid_id)
-        if record is None or record.bidder != event.bidder:
+        stored = st.bids.get(event.bid_id)
+        if stored is None or PriceBidRecord._make(stored).bidder != event.bidder:
             raise RetractionNotAllowed(
                 f"{event.bidder!r} has no active bid {event.bid_id!r} in this auction"
             )
         del st.bids[event.bid_id]
-        remaining = [b for b in st.bids.values() if b.bidder == event.bidder]
+        remaining = [b for b in self.records() if b.bidder == event.bidder]
         if not remaining:
             del st.standing[event.bidder]
         else:
@@ -300,8 +300,12 @@ class EnglishAuction(AuctionEngine[EnglishConfig, EnglishState]):
                 "amount": Money(b.amount, cur).to_json(),
                 "max_amount": Money(b.max_amount, cur).to_json(),
             }
-            for b in self.state.bids.values()
+            for b in self.records()
         ]
+
+    def records(self) -> list[PriceBidRecord]:
+        """The active bids, in the order they came."""
+        return list(map(PriceBidRecord._make, self.state.bids.values()))
 
     def best_bid_ids(self) -> set[str]:
         st = self.state

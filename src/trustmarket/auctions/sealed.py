@@ -49,10 +49,7 @@ class SealedConfig(AuctionConfig):
 
 
 class SealedBid(NamedTuple):
-    """One sealed bid: ``amount`` in minor units, ``rank`` its tie-breaking key (smaller wins).
-
-    A tuple of plain values: the garbage collector stops tracking it, so a million stored bids
-    cost no collector time (bench/auctions.py)."""
+    """One sealed bid: ``amount`` in minor units, ``rank`` its tie-breaking key (smaller wins)."""
 
     bid_id: str
     bidder: str
@@ -61,9 +58,14 @@ class SealedBid(NamedTuple):
     rank: int
 
 
-_new_tuple = tuple.__new__  # builds a SealedBid without NamedTuple's Python-level __new__
-_AMOUNT = operator.itemgetter(SealedBid._fields.index("amount"))
-_RANK = operator.itemgetter(SealedBid._fields.index("rank"))
+# The state stores each bid as a plain tuple in SealedBid's field order, not as a SealedBid:
+# the garbage collector stops tracking a plain tuple of strings and ints (never a subclass's
+# instance), so a million stored bids cost it nothing (bench/auctions.py). Views and clearing
+# get SealedBids.
+SealedRecord = tuple[str, str, int, int, int]
+_BID_ID, _AMOUNT_AT, _RANK_AT = (SealedBid._fields.index(f) for f in ("bid_id", "amount", "rank"))
+_AMOUNT = operator.itemgetter(_AMOUNT_AT)
+_RANK = operator.itemgetter(_RANK_AT)
 
 
 @dataclass(kw_only=True)
@@ -71,7 +73,7 @@ class SealedState:
     """The sealed bids, keyed by bidder: one bid each, so the duplicate check and the store are
     one table (a second table by bid id cost a cache-cold lookup per bid at scale)."""
 
-    bids: dict[str, SealedBid] = field(default_factory=dict)
+    bids: dict[str, SealedRecord] = field(default_factory=dict)
 
 
 class SealedBidAuction(AuctionEngine[SealedConfig, SealedState]):
@@ -128,13 +130,13 @@ class SealedBidAuction(AuctionEngine[SealedConfig, SealedState]):
             )
         if event.bidder in st.bids:
             raise DuplicateBid(
-                f"{event.bidder!r} already has sealed bid {st.bids[event.bidder].bid_id!r}; "
+                f"{event.bidder!r} already has sealed bid {st.bids[event.bidder][_BID_ID]!r}; "
                 "one bid per bidder (retract it first if the rules allow)"
             )
         tl.seq = seq = tl.seq + 1
         bid_id, bidder, time = event.id, event.bidder, event.time
         rank = seq if self._rank_is_seq else tie_key(self.rules, seq, bid_id)
-        st.bids[bidder] = _new_tuple(SealedBid, (bid_id, bidder, time, event.amount.minor, rank))
+        st.bids[bidder] = (bid_id, bidder, time, event.amount.minor, rank)
         # What AuctionEngine.bid_accepted does, for a sealed auction: it has no soft close and
         # never clears on every bid (check_rules), so only the idle timer moves.
         tl.last_activity = time
@@ -144,7 +146,7 @@ class SealedBidAuction(AuctionEngine[SealedConfig, SealedState]):
     def retract_bid(self, event: Retract) -> None:
         st = self.state
         record = st.bids.get(event.bidder)
-        if record is None or record.bid_id != event.bid_id:
+        if record is None or record[_BID_ID] != event.bid_id:
             raise RetractionNotAllowed(
                 f"{event.bidder!r} has no active bid {event.bid_id!r} in this auction"
             )
@@ -156,7 +158,11 @@ class SealedBidAuction(AuctionEngine[SealedConfig, SealedState]):
         # order among equal amounts) instead of one on a Python key: clearing a thousand bids
         # then costs a fraction of taking them.
         by_rank = sorted(self.state.bids.values(), key=_RANK)
-        return sorted(by_rank, key=_AMOUNT, reverse=True)
+        return list(map(SealedBid._make, sorted(by_rank, key=_AMOUNT, reverse=True)))
+
+    def records(self) -> list[SealedBid]:
+        """The active bids, in the order they came."""
+        return list(map(SealedBid._make, self.state.bids.values()))
 
     def clear(self, time: int, final: bool) -> Outcome:
         ranking = self.ranking()
@@ -181,7 +187,7 @@ class SealedBidAuction(AuctionEngine[SealedConfig, SealedState]):
                 "time": b.time,
                 "amount": Money(b.amount, cur).to_json(),
             }
-            for b in self.state.bids.values()
+            for b in self.records()
         ]
 
     def best_bid_ids(self) -> set[str]:
