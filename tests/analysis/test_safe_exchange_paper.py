@@ -4,8 +4,6 @@ is planned under both readings of safety, which give the paper's 16 steps and ou
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from trustmarket.analysis.safe_exchange import (
@@ -101,13 +99,10 @@ def test_stock_example_both_counts(stocks: ExchangeProblem) -> None:
 def test_stock_example_every_objective(
     stocks: ExchangeProblem, objective: Objective, safety: Safety
 ) -> None:
-    started = time.perf_counter()
     result = stocks.plan(objective, safety)
-    seconds = time.perf_counter() - started
     assert result.plan is not None and result.optimum is not None
     assert result.plan.count[objective.value] == result.optimum
     assert stocks.check(result.plan, safety).safe
-    assert seconds < 5  # the target is 1 s (bench/safe_exchange.py); generous for busy CI
     # Single actions are safe under both readings, so only the step count differs.
     if objective is not Objective.STEPS:
         other = stocks.plan(
