@@ -124,7 +124,10 @@ def test_bad_input(tmp_path: Path) -> None:
     refused(["plan", str(tmp_path / "missing.json")], "no such file")
     broken = tmp_path / "broken.json"
     broken.write_text('{"form": "dependent",', encoding="utf-8")
-    refused(["plan", str(broken)], "is not valid JSON: line 1")
+    refused(
+        ["plan", str(broken)],
+        "is not valid JSON: Expecting property name enclosed in double quotes at line 1",
+    )
     listed = tmp_path / "list.json"
     listed.write_text("[]", encoding="utf-8")
     refused(["check", str(listed)], "must hold a JSON object")

@@ -45,7 +45,7 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path: Path) -> None:
     assert code == 2 and "refusing to overwrite" in err
     (tmp_path / "bad.json").write_text("{")
     code, _, err = run("ledger", "append", log, str(tmp_path / "bad.json"), "--key", key)
-    assert code == 2 and "is not JSON" in err
+    assert code == 2 and "is not valid JSON" in err
     code, _, err = run("ledger", "prove", log, "--key", key, "--index", "0")
     assert code == 2 and err.startswith("error: ") and err.count("\n") == 1, err
     code, _, err = run("ledger", "prove", log, "--key", key)

@@ -28,7 +28,7 @@ def test_the_deleted_quote_example_names_m3_and_exits_1() -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("{", "is not JSON"),
+        ("{", "is not valid JSON"),
         ("[]", "one JSON object"),
         ('{"certificate": {}}', "lacks the field"),
     ],

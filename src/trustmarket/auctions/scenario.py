@@ -9,7 +9,6 @@ Running applies the events in order and summarises the outcome; no I/O happens h
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +17,7 @@ from trustmarket.auctions.registry import MECHANISMS
 from trustmarket.auctions.rules import Rules
 from trustmarket.core.errors import InvalidScenario, RejectedEvent, TrustmarketError
 from trustmarket.core.events import INPUT_EVENTS, InputEvent, Outcome, input_event_from_json
+from trustmarket.core.json_input import parse_json
 from trustmarket.core.money import Money, check_currency
 from trustmarket.core.serialization import from_jsonable
 
@@ -205,13 +205,7 @@ def parse_scenario(data: Any) -> Scenario:
 
 def load_scenario(text: str) -> Scenario:
     """Parse a scenario from JSON text."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InvalidScenario(
-            f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
-        ) from exc
-    return parse_scenario(data)
+    return parse_scenario(parse_json(text, "the scenario", error=InvalidScenario))
 
 
 def run_scenario(scenario: Scenario, *, keep_going: bool = False) -> RunReport:

@@ -9,7 +9,6 @@ proven optimal (JSON: ``"proven": false`` and ``"lower_bound"``), still with exi
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -26,6 +25,7 @@ from trustmarket.analysis.safe_exchange import (
 )
 from trustmarket.cli.common import JsonFlag, console, print_json, reports_errors
 from trustmarket.core.errors import InvalidExchange, InvalidInput
+from trustmarket.core.json_input import read_json_file
 
 exchange_app = typer.Typer(
     help="Safe exchange planning: deliver and pay in chunks so neither side gains by vanishing.",
@@ -50,14 +50,7 @@ OrderOption = Annotated[
 def _read(path: Path) -> dict[str, Any]:
     if not path.is_file():
         raise InvalidInput(f"no such file: {path}")
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError:
-        raise InvalidExchange(f"{path} is not UTF-8 text") from None
-    except json.JSONDecodeError as exc:
-        raise InvalidExchange(
-            f"{path} is not valid JSON: line {exc.lineno} column {exc.colno}: {exc.msg}"
-        ) from None
+    data = read_json_file(path, "exchange file", error=InvalidExchange)
     if not isinstance(data, dict):
         raise InvalidExchange(f"{path} must hold a JSON object, got {type(data).__name__}")
     return data

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 
 import typer
@@ -12,6 +11,7 @@ from trustmarket.analysis.games import METHODS, EquilibriumSet, Game
 from trustmarket.analysis.incentives import SharingGame
 from trustmarket.cli.common import JsonFlag, console, print_json, reports_errors
 from trustmarket.core.errors import InvalidGame
+from trustmarket.core.json_input import parse_json
 
 games_app = typer.Typer(
     help="Normal-form games: Nash equilibria, dominance, the sharing-incentive game.",
@@ -20,13 +20,11 @@ games_app = typer.Typer(
 
 
 def _matrix(text: str, name: str) -> Any:
+    # parse_float=str keeps "0.1" exact for --exact.
     try:
-        return json.loads(text, parse_float=str)  # keep "0.1" exact for --exact
-    except json.JSONDecodeError as err:
-        raise InvalidGame(
-            f"--{name} is not valid JSON ({err.msg} at column {err.colno}); give a list of rows, "
-            'e.g. "[[3, 0], [5, 1]]"'
-        ) from None
+        return parse_json(text, f"--{name}", error=InvalidGame, parse_float=str)
+    except InvalidGame as err:
+        raise InvalidGame(f'{err.message}; give a list of rows, e.g. "[[3, 0], [5, 1]]"') from None
 
 
 def _numbers(rows: Any, exact: bool, name: str) -> Any:

@@ -9,7 +9,6 @@ exit code 1 when it does not hold.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -17,6 +16,7 @@ import typer
 
 from trustmarket.cli.common import JsonFlag, console, print_json, reports_errors
 from trustmarket.core.errors import InvalidInput, TrustmarketError
+from trustmarket.core.json_input import read_json_file
 from trustmarket.ledger import (
     InclusionProof,
     KeyPair,
@@ -34,12 +34,7 @@ KeyOption = Annotated[Path, typer.Option("--key", help="The log's private key (P
 
 
 def _read_json(path: Path, what: str) -> Any:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InvalidInput(f"cannot read {what} {path}: {exc.strerror}") from None
-    except json.JSONDecodeError as exc:
-        raise InvalidInput(f"{what} {path} is not JSON: {exc.msg} at line {exc.lineno}") from None
+    return read_json_file(path, what)
 
 
 def _key(path: Path) -> KeyPair:
@@ -49,7 +44,11 @@ def _key(path: Path) -> KeyPair:
         raise InvalidInput(f"cannot read key file {path}: {exc.strerror}") from None
 
 
-def _log(path: Path, key: Path) -> TransparencyLog:
+def _log(path: Path, key: Path, *, create: bool = False) -> TransparencyLog:
+    """The log in ``path``; only ``append`` may start a new one (a mistyped path given to
+    ``head`` or ``prove`` would otherwise become an empty log)."""
+    if not create and not path.is_file():
+        raise InvalidInput(f"no log at {path}; 'trustmarket ledger append' starts one")
     return TransparencyLog(_key(key), SQLiteStore(path))
 
 
@@ -65,8 +64,11 @@ def keygen(
     if out.exists():
         raise InvalidInput(f"{out} exists; refusing to overwrite a key")
     pair = KeyPair.generate(seed)
-    out.write_bytes(pair.pem())
-    out.chmod(0o600)
+    try:
+        out.write_bytes(pair.pem())
+        out.chmod(0o600)
+    except OSError as exc:
+        raise InvalidInput(f"cannot write the key to {out}: {exc.strerror or exc}") from None
     typer.echo(pair.public_key.hex)
 
 
@@ -80,7 +82,7 @@ def append(
 ) -> None:
     """Append an entry (its canonical JSON); prints its index."""
     value = _read_json(entry, "entry")
-    index = _log(log, key).append(value)
+    index = _log(log, key, create=True).append(value)
     if json_output:
         print_json({"index": index})
     else:
@@ -111,9 +113,9 @@ def prove(
     ] = None,
 ) -> None:
     """Print an inclusion proof (``--index``) or a consistency proof (``--old``), as JSON."""
-    transparency = _log(log, key)
     if (index is None) == (old is None):
         raise InvalidInput("give exactly one of --index (inclusion) and --old (consistency)")
+    transparency = _log(log, key)
     if index is not None:
         print_json(transparency.inclusion_proof(index, size).to_json())
     else:

@@ -17,7 +17,8 @@ import typer
 from rich.table import Table
 
 from trustmarket.cli.common import JsonFlag, console, print_json, reports_errors
-from trustmarket.core.errors import InvalidInput
+from trustmarket.core.errors import InvalidInput, TrustmarketError
+from trustmarket.core.json_input import parse_json, read_json_file
 from trustmarket.sharing import SCOPES, SEVERITIES, SharingExchange, Submission
 
 sharing_app = typer.Typer(
@@ -32,15 +33,30 @@ def _config(directory: Path) -> dict[str, Any]:
     path = directory / "exchange.json"
     if not path.is_file():
         raise InvalidInput(f"{directory} holds no exchange; run trustmarket sharing init first")
-    try:
-        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-        return {key: data[key] for key in ("seed", "panel_size", "embargo")}
-    except (json.JSONDecodeError, KeyError, TypeError) as exc:
-        raise InvalidInput(f"{path} is not an exchange's settings: {exc}") from None
+    data = read_json_file(path, "exchange settings")
+    keys = ("seed", "panel_size", "embargo")
+    if not isinstance(data, dict) or any(key not in data for key in keys):
+        raise InvalidInput(f"{path} is not an exchange's settings: an object with {keys}")
+    return {key: data[key] for key in keys}
+
+
+#: The fields of each kind of stored request.
+_REQUEST_FIELDS = {
+    "join": ("member", "tier"),
+    "submit": ("member", "indicator", "time"),
+    "review": ("id", "reviewer", "valid", "severity", "scope", "time"),
+    "incident": ("category", "time"),
+}
 
 
 def _apply(market: SharingExchange, request: dict[str, Any]) -> Any:
-    kind = request["kind"]
+    kind = request.get("kind")
+    fields = _REQUEST_FIELDS.get(kind) if isinstance(kind, str) else None
+    if fields is None:
+        raise InvalidInput(f"unknown request kind {kind!r}; allowed: {', '.join(_REQUEST_FIELDS)}")
+    missing = [f for f in fields if f not in request]
+    if missing:
+        raise InvalidInput(f"a {kind} request needs {', '.join(missing)}")
     if kind == "join":
         return market.join(request["member"], request["tier"])
     if kind == "submit":
@@ -56,7 +72,7 @@ def _apply(market: SharingExchange, request: dict[str, Any]) -> Any:
         )
     if kind == "incident":
         return market.record_incident(request["category"], request["time"])
-    raise InvalidInput(f"unknown request kind {kind!r} in the requests file")
+    raise AssertionError(kind)  # every kind in _REQUEST_FIELDS is handled above
 
 
 def load(directory: Path) -> SharingExchange:
@@ -66,10 +82,23 @@ def load(directory: Path) -> SharingExchange:
         panel_size=config["panel_size"], embargo=config["embargo"], seed=config["seed"]
     )
     requests = directory / "requests.jsonl"
-    if requests.is_file():
-        for line in requests.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                _apply(market, json.loads(line))
+    if not requests.is_file():
+        return market
+    try:
+        lines = requests.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidInput(f"cannot read {requests}: {exc}") from None
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        where = f"{requests} line {number}"
+        request = parse_json(line, where)
+        if not isinstance(request, dict):
+            raise InvalidInput(f"{where}: a request is a JSON object, got {request!r}")
+        try:
+            _apply(market, request)
+        except TrustmarketError as exc:
+            raise InvalidInput(f"{where} no longer applies: {exc.message}") from None
     return market
 
 
@@ -106,6 +135,8 @@ def init(
     ),
 ) -> None:
     """Create an empty exchange in a new data directory."""
+    if directory.exists() and not directory.is_dir():
+        raise InvalidInput(f"{directory} is a file; give a new or empty directory")
     if (directory / "exchange.json").exists():
         raise InvalidInput(f"{directory} already holds an exchange")
     SharingExchange(panel_size=panel_size, embargo=embargo, seed=seed)  # checks the settings
@@ -140,10 +171,7 @@ def submit(
     json_output: JsonFlag = False,
 ) -> None:
     """Submit an indicator; prints its id and panel."""
-    try:
-        properties = json.loads(indicator.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise InvalidInput(f"cannot read the indicator file {indicator}: {exc}") from None
+    properties = read_json_file(indicator, "indicator file")
     result = _accept(
         directory, {"kind": "submit", "member": member, "indicator": properties, "time": time}
     )

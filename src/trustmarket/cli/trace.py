@@ -4,7 +4,6 @@ a host is named, 2 for bad input."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
@@ -13,19 +12,13 @@ from rich.table import Table
 
 from trustmarket.cli.common import JsonFlag, console, print_json, reports_errors
 from trustmarket.core.errors import InvalidInput
+from trustmarket.core.json_input import read_json_file
 from trustmarket.ledger.itinerary import Journey
 from trustmarket.ledger.tracing import trace
 
 
 def load_journey(path: Path) -> Journey:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InvalidInput(f"cannot read itinerary file {path}: {exc.strerror}") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InvalidInput(f"{path} is not JSON: {exc.msg} at line {exc.lineno}") from None
+    data = read_json_file(path, "itinerary file")
     if not isinstance(data, dict):
         raise InvalidInput(f"{path} must hold one JSON object (a journey)")
     return Journey.from_json(data)

@@ -75,7 +75,16 @@ class Submission:
     decided: int | None = None
 
 
+#: The last second a STIX timestamp can name (9999-12-31T23:59:59Z).
+LAST_STIX_TIME = 253_402_300_799
+
+
 def _stix_time(seconds: int) -> str:
+    if seconds > LAST_STIX_TIME:
+        raise InvalidInput(
+            f"time {seconds} is past the last second a STIX timestamp can hold "
+            f"({LAST_STIX_TIME}, 9999-12-31T23:59:59Z)"
+        )
     return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -177,6 +186,13 @@ class SharingExchange:
                 f"{len(others)}"
             )
         properties = {k: v for k, v in indicator.items() if k not in ("id", "created", "modified")}
+        pattern = properties.get("pattern")
+        if not isinstance(pattern, str) or not pattern.strip():
+            # stix2 itself fails on an empty pattern with an internal error, not a message.
+            raise InvalidInput(
+                "an indicator needs a 'pattern': a non-empty STIX pattern such as "
+                f"\"[ipv4-addr:value = '198.51.100.1']\", got {pattern!r}"
+            )
         name = f"{member}/{time}/{properties.get('pattern')!s}"
         stamp = _stix_time(time)
         try:
