@@ -94,3 +94,33 @@ def test_sharing_refuses_an_empty_pattern_a_time_past_year_9999_and_a_file_as_di
     )
     assert (Path(data) / "requests.jsonl").read_text() == before
     refused(["sharing", "init", "--dir", indicator], "is a file")
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["bureau", "plot", "--out", "{target}"],
+        ["reputation", "bench", "--rounds", "10", "--agents", "4", "--csv", "{target}"],
+        ["reputation", "bench", "--rounds", "10", "--agents", "4", "--heatmap", "{target}"],
+        ["wdp", "generate", "arbitrary", "--goods", "4", "--bids", "5", "-o", "{target}"],
+    ],
+)
+@pytest.mark.parametrize(
+    ("where", "says"),
+    [("no/such/out.png", "does not exist"), (".", "is a directory"), ("", "needs a file name")],
+)
+def test_output_files_are_checked_before_any_work(
+    tmp_path: Path, command: list[str], where: str, says: str
+) -> None:
+    target = "" if not where else str(tmp_path / where)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(tmp_path)
+        refused([a.replace("{target}", target) for a in command], says)
+        assert sorted(p.name for p in tmp_path.iterdir()) == []  # nothing written anywhere
+
+
+def test_an_output_directory_that_is_a_file_is_refused(tmp_path: Path) -> None:
+    taken = tmp_path / "taken"
+    taken.write_text("")
+    refused(["sim", "run", "avalanche", "--out", str(taken)], "is a file; give a directory")
+    refused(["sim", "reproduce", "--out", str(taken)], "is a file; give a directory")

@@ -14,7 +14,13 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from trustmarket.cli.common import JsonFlag, console, print_json, reports_errors
+from trustmarket.cli.common import (
+    JsonFlag,
+    check_output_file,
+    console,
+    print_json,
+    reports_errors,
+)
 from trustmarket.core.errors import InvalidReputation
 from trustmarket.reputation.bureau import (
     ProfitFunction,
@@ -232,6 +238,7 @@ def plot(
     g: GOption = "uniform:0,1",
 ) -> None:
     """Write the figure of T(L) (paper figure 4) or of M1 paths (with --h) as PNG."""
+    check_output_file(out, "--out")
     costs = cost or [0.02, 0.05, 0.1, 0.2]
     if h is None:
         figure = plot_reputation(costs, F=f, G=g)

@@ -6,13 +6,14 @@ import functools
 import json
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
 from typer.core import TyperGroup
 
-from trustmarket.core.errors import TrustmarketError
+from trustmarket.core.errors import InvalidInput, TrustmarketError
 
 F = TypeVar("F", bound=Callable[..., Any])
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document instead.")]
@@ -59,6 +60,28 @@ def console(wide: bool = False) -> Console:
     if wide:
         return Console(highlight=False, width=max(Console().width, 140))
     return Console(highlight=False)
+
+
+def check_output_file(path: Path, option: str) -> Path:
+    """Refuse, before any work, a file path a command could not write: empty, a directory, or
+    in a directory that does not exist."""
+    if not str(path).strip() or str(path) == ".":
+        raise InvalidInput(f"{option} needs a file name, got {str(path)!r}")
+    if path.is_dir():
+        raise InvalidInput(f"{option} {path} is a directory; give a file name")
+    parent = path.parent
+    if not parent.is_dir():
+        raise InvalidInput(f"{option} {path}: the directory {parent} does not exist")
+    return path
+
+
+def check_output_directory(path: Path, option: str) -> Path:
+    """Refuse, before any work, an output directory that is an existing file."""
+    if not str(path).strip():
+        raise InvalidInput(f"{option} needs a directory name, got {str(path)!r}")
+    if path.exists() and not path.is_dir():
+        raise InvalidInput(f"{option} {path} is a file; give a directory")
+    return path
 
 
 def print_json(data: Any) -> None:

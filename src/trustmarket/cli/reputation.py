@@ -14,7 +14,13 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from trustmarket.cli.common import JsonFlag, console, print_json, reports_errors
+from trustmarket.cli.common import (
+    JsonFlag,
+    check_output_file,
+    console,
+    print_json,
+    reports_errors,
+)
 from trustmarket.core.errors import InvalidReputation
 from trustmarket.reputation import AttributeScale, ReputationModel
 from trustmarket.reputation.attacks import HIGHER_IS_BETTER, METRICS, attack_names, run_bench
@@ -215,6 +221,8 @@ def bench(
     """The attack bench: every model under every attack, as tables, a CSV and a heatmap."""
     if metric not in METRICS:
         raise InvalidReputation(f"unknown metric {metric!r}; choose one of {', '.join(METRICS)}")
+    check_output_file(csv_path, "--csv")
+    check_output_file(heatmap, "--heatmap")
     table = run_bench(_names(models), _names(attacks), seed=seed, rounds=rounds, agents=agents)
     table.to_csv(csv_path)
     table.heatmap(heatmap, metric=metric)

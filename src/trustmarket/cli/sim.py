@@ -20,7 +20,13 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 from rich.table import Table
 
-from trustmarket.cli.common import JsonFlag, console, print_json, reports_errors
+from trustmarket.cli.common import (
+    JsonFlag,
+    check_output_directory,
+    console,
+    print_json,
+    reports_errors,
+)
 from trustmarket.sim.params import describe, parse_assignments
 from trustmarket.sim.registry import SCENARIO_NAMES, all_scenarios, get_scenario
 
@@ -178,6 +184,8 @@ def run(
 
     chosen = get_scenario(scenario)
     check_format(data_format)
+    if out is not None:
+        check_output_directory(out, "--out")
     the_plan = plan(
         chosen,
         experiments=experiment,
@@ -225,6 +233,7 @@ def reproduce(
     from trustmarket.sim.sweep import connect_ray
 
     check_format(data_format)
+    check_output_directory(out, "--out")
     plans = [plan(s, seeds=seeds, first_seed=first_seed) for s in all_scenarios().values()]
     if ray is not None:
         connect_ray(ray)

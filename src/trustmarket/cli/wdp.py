@@ -8,7 +8,13 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from trustmarket.cli.common import JsonFlag, console, print_json, reports_errors
+from trustmarket.cli.common import (
+    JsonFlag,
+    check_output_file,
+    console,
+    print_json,
+    reports_errors,
+)
 from trustmarket.combinatorial import Instance, format_bid, parse_bid, solve, to_tables, vcg
 from trustmarket.combinatorial.cats import read_cats, write_cats
 from trustmarket.core.errors import InvalidInput
@@ -46,6 +52,7 @@ def generate_command(
     """Write a seeded CATS-style instance."""
     from trustmarket.combinatorial.generate import generate
 
+    check_output_file(output, "--output")
     instance = generate(distribution, goods, bids, seed)
     try:
         write_cats(

@@ -22,7 +22,13 @@ from trustmarket.combinatorial.instance import MAX_PRICE, BundleBid, Good, Insta
 from trustmarket.core.errors import FileFormatError, InvalidInput, InvalidInstance
 
 #: ASCII digits only: ``str.isdigit`` also admits e.g. superscripts, which ``int`` refuses.
-_WHOLE = re.compile(r"[0-9]+")
+#: Whole numbers (bid ids, good ids, header counts) have at most 18 digits: they fit in 64 bits,
+#: and no line can make Python convert a number of thousands of digits.
+_WHOLE = re.compile(r"[0-9]{1,18}")
+#: The most goods, bids and dummy goods a file may announce (25 times the generators' most
+#: goods): the header is checked before anything is built, so a typo cannot exhaust memory.
+MAX_FILE_GOODS = 100_000
+MAX_FILE_BIDS = 10_000_000
 _PRICE = re.compile(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+")
 #: Bid ids as :func:`parse_cats` gives them back (no sign, no leading zeros).
 _CANONICAL_ID = re.compile(r"0|[1-9][0-9]*")
@@ -69,6 +75,13 @@ def parse_cats(text: str, where: str = "<text>") -> Instance:
                     f"{key} must be a whole number, got {parts[1]!r}", where, lineno
                 )
             header[key] = int(parts[1])
+            low, high = (1, MAX_FILE_GOODS) if key == "goods" else (0, MAX_FILE_BIDS)
+            if not low <= header[key] <= high:
+                raise FileFormatError(
+                    f"{key} must be between {low:,} and {high:,}, got {header[key]:,}",
+                    where,
+                    lineno,
+                )
             continue
         if "goods" not in header or "bids" not in header:
             raise FileFormatError(
@@ -81,7 +94,11 @@ def parse_cats(text: str, where: str = "<text>") -> Instance:
                 "a bid line is 'id price good [good ...] #' with at least one good", where, lineno
             )
         if not _WHOLE.fullmatch(parts[0]):
-            raise FileFormatError(f"bid id must be a whole number, got {parts[0]!r}", where, lineno)
+            raise FileFormatError(
+                f"bid id must be a whole number of at most 18 digits, got {parts[0]!r}",
+                where,
+                lineno,
+            )
         if not _PRICE.fullmatch(parts[1]):
             raise FileFormatError(
                 f"price must be a non-negative decimal number, got {parts[1]!r}", where, lineno
@@ -89,7 +106,9 @@ def parse_cats(text: str, where: str = "<text>") -> Instance:
         goods: list[int] = []
         for token in parts[2:-1]:
             if not _WHOLE.fullmatch(token):
-                raise FileFormatError(f"good ids are whole numbers, got {token!r}", where, lineno)
+                raise FileFormatError(
+                    f"good ids are whole numbers of at most 18 digits, got {token!r}", where, lineno
+                )
             goods.append(int(token))
         rows.append((lineno, parts[0], parts[1], goods))
     if "goods" not in header or "bids" not in header:
