@@ -95,7 +95,19 @@ def payoff_matrix(value: object, name: str, *, exact: bool) -> Matrix:
             for j, entry in enumerate(row):
                 out[i, j] = Fraction(entry)
         return out
-    return np.array([[float(e) for e in row] for row in rows], dtype=float)
+    return np.array(
+        [[_as_float(e, name, i, j) for j, e in enumerate(row)] for i, row in enumerate(rows)]
+    )
+
+
+def _as_float(entry: Any, name: str, i: int, j: int) -> float:
+    try:
+        return float(entry)
+    except OverflowError:  # an int or Fraction beyond the largest float
+        raise InvalidGame(
+            f"{name}[{i}][{j}] is too large for a float game (at most about 1.8e308); "
+            "solve it exactly (--exact, or Fractions) instead"
+        ) from None
 
 
 def probability_vector(value: object, size: int, name: str, *, exact: bool) -> Matrix:

@@ -22,6 +22,7 @@ every candidate is then solved and checked in rational arithmetic.
 from __future__ import annotations
 
 import itertools
+import math
 from fractions import Fraction
 
 import numpy as np
@@ -31,11 +32,15 @@ from trustmarket.analysis.games.equilibrium import Equilibrium, EquilibriumSet
 from trustmarket.analysis.games.exact_linear import solve_exact
 from trustmarket.analysis.games.payoff_matrix import Matrix, Number, solver_view
 from trustmarket.analysis.games.vertex_enumeration import equilibrium
+from trustmarket.core.errors import SolverLimit
 
 #: Pairs of supports solved per numpy batch.
 CHUNK = 20_000
 _SCREEN = 1e-7  # loose screening tolerance for exact games (they are re-checked exactly)
 _FLOAT = 1e-9
+#: The most support pairs tried, sum over k of C(m, k) C(n, k) = C(m + n, m) - 1 (about 14 x 13
+#: strategies): past it the run would take hours, so it is refused before it starts.
+MAX_SUPPORT_PAIRS = 20_000_000
 
 
 def _indifference(
@@ -72,18 +77,18 @@ def _candidates(
     m, n = a.shape
     row_sets = np.array(list(itertools.combinations(range(m), k)), dtype=np.intp)
     col_sets = np.array(list(itertools.combinations(range(n), k)), dtype=np.intp)
-    pairs = np.array(
-        list(itertools.product(range(len(row_sets)), range(len(col_sets)))), dtype=np.intp
-    )
+    n_cols = len(col_sets)
+    total = len(row_sets) * n_cols
     scale_a = max(1.0, float(np.abs(a).max()))
     scale_b = max(1.0, float(np.abs(b).max()))
     found: list[tuple[tuple[int, ...], tuple[int, ...]]] = []
-    for start in range(0, len(pairs), CHUNK):
-        chunk = pairs[start : start + CHUNK]
-        rows, cols = row_sets[chunk[:, 0]], col_sets[chunk[:, 1]]
+    for start in range(0, total, CHUNK):
+        # Pair number p is (row set p // n_cols, column set p % n_cols), built chunk by chunk.
+        row_index, col_index = np.divmod(np.arange(start, min(start + CHUNK, total)), n_cols)
+        rows, cols = row_sets[row_index], col_sets[col_index]
         # Column player's mix y makes the rows in I indifferent (and best).
         y, u, ok_y = _indifference(a, rows, cols)
-        full_y = np.zeros((len(chunk), n))
+        full_y = np.zeros((len(rows), n))
         np.put_along_axis(full_y, cols, y, axis=1)
         best_y = ((full_y @ a.T) <= u[:, None] + tol * scale_a).all(axis=1)
         if exact:
@@ -144,11 +149,18 @@ def support_enumeration(a: Matrix, b: Matrix, *, degenerate: bool) -> Equilibriu
     ``degenerate`` is the game's degeneracy, determined by the caller (from the best-response
     polytopes), and decides whether the result can promise completeness.
     """
+    m, n = a.shape
+    work = math.comb(m + n, m) - 1
+    if work > MAX_SUPPORT_PAIRS:
+        raise SolverLimit(
+            f"support enumeration of a {m}x{n} game would try {work:,} support pairs, more than "
+            f"the {MAX_SUPPORT_PAIRS:,} allowed; use vertex enumeration (all equilibria) or "
+            "Lemke-Howson (one)"
+        )
     exact = a.dtype == object
     # Each player's payoffs normalised (the same equilibria, tolerances that mean the same in
     # every game); payoffs are reported from the original matrices.
     af, bf = solver_view(a), solver_view(b)
-    m, n = a.shape
     equilibria: list[Equilibrium] = []
     for k in range(1, min(m, n) + 1):
         for rows, cols in _candidates(af, bf, k, _SCREEN if exact else _FLOAT, exact):

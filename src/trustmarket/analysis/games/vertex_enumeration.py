@@ -44,7 +44,12 @@ from trustmarket.analysis.games.polytope import (
     vertex_points,
     vertices,
 )
-from trustmarket.core.errors import InvalidGame
+from trustmarket.core.errors import InvalidGame, SolverLimit
+
+#: A degenerate game's vertex pairs are tested all against all: at most this many tests (a bound
+#: on the work), in blocks of at most MATCH_BLOCK pairs so that memory stays small.
+MAX_PAIR_TESTS = 2_000_000_000
+MATCH_BLOCK = 1 << 22
 
 
 def matching_pairs(
@@ -57,7 +62,7 @@ def matching_pairs(
     """Index pairs whose label sets together cover ``full``.
 
     Without degeneracy a vertex's partner must carry exactly the complementary labels, found by
-    hashing in linear time; otherwise every pair is tested at once.
+    hashing in linear time; otherwise every pair is tested, block by block.
     """
     if labels_x.size == 0 or labels_y.size == 0:
         return []
@@ -67,8 +72,19 @@ def matching_pairs(
         at = np.minimum(np.searchsorted(labels_y, wanted), labels_y.size - 1)
         hit = np.flatnonzero(labels_y[at] == wanted)
         return list(zip(hit.tolist(), at[hit].tolist(), strict=True))
-    covered = (labels_x[:, None] | labels_y[None, :]) == full_mask
-    return [(int(i), int(j)) for i, j in np.argwhere(covered)]
+    tests = labels_x.size * labels_y.size
+    if tests > MAX_PAIR_TESTS:
+        raise SolverLimit(
+            f"this degenerate game's polytopes have {labels_x.size:,} and {labels_y.size:,} "
+            f"vertices: {tests:,} pairs to test, more than the {MAX_PAIR_TESTS:,} allowed; "
+            "Lemke-Howson finds one equilibrium"
+        )
+    step = max(1, MATCH_BLOCK // labels_y.size)
+    pairs: list[tuple[int, int]] = []
+    for start in range(0, labels_x.size, step):
+        block = labels_x[start : start + step, None] | labels_y[None, :]
+        pairs.extend((start + int(i), int(j)) for i, j in np.argwhere(block == full_mask))
+    return pairs
 
 
 def _components(pairs: list[tuple[int, int]]) -> list[tuple[list[int], list[int]]]:
