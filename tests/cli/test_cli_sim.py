@@ -85,12 +85,20 @@ def test_sim_run_sweeps_a_parameter_grid(tmp_path: Path) -> None:
         (["sim", "run", "avalanche", "--param", "alpha=high"], "alpha must be a number in"),
         (["sim", "run", "avalanche", "--param", "alpha=2"], "alpha must be a number in (0, 1]"),
         (["sim", "run", "avalanche", "--param", "alpha"], "name=value"),
-        (["sim", "run", "avalanche", "--seeds", "0"], "number of seeds must be an integer >= 1"),
-        (["sim", "run", "avalanche", "--steps", "0"], "steps must be an integer >= 1"),
+        (
+            ["sim", "run", "avalanche", "--seeds", "0"],
+            "number of seeds must be an integer from 1 to 10,000",
+        ),
+        (["sim", "run", "avalanche", "--steps", "0"], "steps must be an integer from 1 to"),
+        (["sim", "run", "avalanche", "--steps", "1000000000"], "steps must be an integer from 1"),
+        (["sim", "reproduce", "--seeds", "1000000000"], "number of seeds must be an integer"),
         (["sim", "run", "avalanche", "-e", "nope"], "avalanche has no experiment nope"),
         (["sim", "run", "avalanche", "--format", "xlsx"], "csv or parquet, got 'xlsx'"),
         (["sim", "run", "avalanche", "--workers", "-1"], "workers must be an integer >= 0"),
-        (["sim", "reproduce", "--seeds", "0"], "number of seeds must be an integer >= 1"),
+        (
+            ["sim", "reproduce", "--seeds", "0"],
+            "number of seeds must be an integer from 1 to 10,000",
+        ),
     ],
 )
 def test_bad_input_is_one_error_line_and_writes_nothing(

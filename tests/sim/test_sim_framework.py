@@ -74,6 +74,11 @@ def test_parse_assignments_reads_grids_and_refuses_malformed_items() -> None:
         "alpha": ["0.1", "0.3"],
         "regime": ["central"],
     }
+    # A distribution keeps its commas; a grid of distributions splits at each name:.
+    assert parse_assignments(["F=uniform:0,1", "G=uniform:0,1,linear:0,2,4"]) == {
+        "F": ["uniform:0,1"],
+        "G": ["uniform:0,1", "linear:0,2,4"],
+    }
     for bad, message in [
         ("alpha", "name=value"),
         ("=3", "name=value"),
@@ -86,14 +91,17 @@ def test_parse_assignments_reads_grids_and_refuses_malformed_items() -> None:
         parse_assignments(["alpha=0.1", "alpha=0.2"])
 
 
-def test_seeds_and_steps_must_be_positive() -> None:
+def test_seeds_and_steps_must_be_positive_and_bounded() -> None:
     assert seeds_from(3, 5) == [5, 6, 7]
-    with pytest.raises(InvalidSimulation, match="number of seeds must be an integer >= 1"):
-        seeds_from(0)
+    for count in (0, 10_001, 10**9):
+        with pytest.raises(InvalidSimulation, match="number of seeds must be an integer from 1 to"):
+            seeds_from(count)
     with pytest.raises(InvalidSimulation, match="first seed"):
         seeds_from(2, -1)
-    with pytest.raises(InvalidSimulation, match="steps must be an integer >= 1"):
-        plan(AVALANCHE, seeds=1, steps=0)
+    for steps in (0, 1_000_001):
+        with pytest.raises(InvalidSimulation, match="steps must be an integer from 1 to 1,000,000"):
+            plan(AVALANCHE, seeds=1, steps=steps)
+    assert len(plan(AVALANCHE, seeds=1, steps=1_000_000).jobs) >= 1
 
 
 def test_unknown_scenarios_and_experiments_name_the_known_ones() -> None:

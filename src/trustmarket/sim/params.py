@@ -171,9 +171,25 @@ def with_values(instance: P, values: Mapping[str, object]) -> P:
     return build(type(instance), {**current, **values})
 
 
+def _join_distribution_arguments(parts: list[str]) -> list[str]:
+    """Glue ``["uniform:0", "1"]`` back into ``["uniform:0,1"]`` (see parse_assignments)."""
+    if not any(":" in p for p in parts):
+        return parts
+    values: list[str] = []
+    for piece in parts:
+        if ":" in piece or not values:
+            values.append(piece)
+        else:
+            values[-1] += f",{piece}"
+    return values
+
+
 def parse_assignments(items: Iterable[str]) -> dict[str, list[str]]:
     """``["k=v", "k2=a,b"]`` as ``{"k": ["v"], "k2": ["a", "b"]}``: a comma lists the values of a
-    grid. A malformed item raises :class:`InvalidSimulation`."""
+    grid. A distribution ``name:a,b`` keeps its own commas: once a value has the form
+    ``name:...``, a piece without a colon continues the value before it, so
+    ``F=uniform:0,1,uniform:0,2`` is two values. A malformed item raises
+    :class:`InvalidSimulation`."""
     out: dict[str, list[str]] = {}
     for item in items:
         name, sep, value = item.partition("=")
@@ -187,5 +203,5 @@ def parse_assignments(items: Iterable[str]) -> dict[str, list[str]]:
         parts = [v.strip() for v in value.split(",")]
         if any(not v for v in parts):
             raise InvalidSimulation(f"parameter {name} has an empty value in {item!r}")
-        out[name] = parts
+        out[name] = _join_distribution_arguments(parts)
     return out

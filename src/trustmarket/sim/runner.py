@@ -19,7 +19,7 @@ from trustmarket.sim.params import build
 from trustmarket.sim.report import ScenarioReport, check_format, write_scenario_report
 from trustmarket.sim.scenario import Comparison, Experiment, RunResult, Scenario
 from trustmarket.sim.stats import summarise
-from trustmarket.sim.sweep import Job, Progress, run_jobs, seeds_from
+from trustmarket.sim.sweep import Job, Progress, check_steps, run_jobs, seeds_from
 
 __all__ = ["POINT_SEPARATOR", "Plan", "plan", "run_plan"]
 
@@ -69,8 +69,8 @@ def plan(
     checked here: bad input fails before any run."""
     chosen = _experiments(scenario, experiments)
     seed_list = seeds_from(scenario.default_seeds if seeds is None else seeds, first_seed)
-    if steps is not None and (isinstance(steps, bool) or not isinstance(steps, int) or steps < 1):
-        raise InvalidSimulation(f"steps must be an integer >= 1, got {steps!r}")
+    if steps is not None:
+        check_steps(steps)
     axes: dict[str, Sequence[object]] = dict(grid or {})
     for name, values in axes.items():
         if not values:

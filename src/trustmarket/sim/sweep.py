@@ -39,13 +39,29 @@ class Job:
     values: Mapping[str, Any] = field(default_factory=dict)
 
 
+#: The most seeds per point and steps per run: bounds far past any paper's settings (the papers
+#: use at most 100 seeds and 10,000 steps) that keep a typo from filling memory with jobs or
+#: starting a run that would not end.
+MAX_SEEDS = 10_000
+MAX_STEPS = 1_000_000
+
+
 def seeds_from(count: int, first: int = 0) -> list[int]:
-    """``count`` seeds ``first, first + 1, ...``; at least one."""
-    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
-        raise InvalidSimulation(f"the number of seeds must be an integer >= 1, got {count!r}")
+    """``count`` seeds ``first, first + 1, ...``; at least one, at most :data:`MAX_SEEDS`."""
+    if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_SEEDS:
+        raise InvalidSimulation(
+            f"the number of seeds must be an integer from 1 to {MAX_SEEDS:,}, got {count!r}"
+        )
     if isinstance(first, bool) or not isinstance(first, int) or first < 0:
         raise InvalidSimulation(f"the first seed must be an integer >= 0, got {first!r}")
     return list(range(first, first + count))
+
+
+def check_steps(steps: object) -> int:
+    """A run's number of steps: an integer from 1 to :data:`MAX_STEPS`."""
+    if isinstance(steps, bool) or not isinstance(steps, int) or not 1 <= steps <= MAX_STEPS:
+        raise InvalidSimulation(f"steps must be an integer from 1 to {MAX_STEPS:,}, got {steps!r}")
+    return steps
 
 
 def _scenario(name: str) -> Scenario:
@@ -68,9 +84,7 @@ def grid_jobs(
     a bad value fails before any run. The label is ``label`` or ``k=v, ...`` of the point."""
     if not seeds:
         raise InvalidSimulation("a sweep needs at least one seed")
-    steps = scenario.default_steps if steps is None else steps
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
-        raise InvalidSimulation(f"steps must be an integer >= 1, got {steps!r}")
+    steps = check_steps(scenario.default_steps if steps is None else steps)
     names = list(grid)
     for name in names:
         if not grid[name]:
