@@ -124,3 +124,11 @@ def test_an_output_directory_that_is_a_file_is_refused(tmp_path: Path) -> None:
     taken.write_text("")
     refused(["sim", "run", "avalanche", "--out", str(taken)], "is a file; give a directory")
     refused(["sim", "reproduce", "--out", str(taken)], "is a file; give a directory")
+
+
+def test_a_pdf_whose_moments_overflow_is_refused_not_printed_as_nan() -> None:
+    refused(
+        ["contract", "equilibria", "--contractor", "0:0 1e308:1", "--contractee",
+         "0:0 2:1 6:1 10:0", "--normalize", "--rho", "6", "--a", "1", "--b", "1", "--json"],
+        "within +-1e+100",
+    )  # fmt: skip

@@ -12,13 +12,34 @@ from rich.table import Table
 
 from trustmarket.cli.common import JsonFlag, console, print_json, reports_errors
 from trustmarket.core.errors import InvalidInput
-from trustmarket.core.json_input import read_json_file
+from trustmarket.core.json_input import parse_json, read_json_file
 from trustmarket.ledger.itinerary import Journey
 from trustmarket.ledger.tracing import trace
 
 
+class _FloatLiteral(float):
+    """A JSON float that remembers how the file wrote it, so that an error can quote it (a
+    journey has no float fields: ``1e400`` is refused as ``1e400``, not as ``inf``)."""
+
+    text: str
+
+    def __new__(cls, text: str) -> _FloatLiteral:
+        number = super().__new__(cls, text)
+        number.text = text
+        return number
+
+    def __repr__(self) -> str:
+        return self.text
+
+
 def load_journey(path: Path) -> Journey:
-    data = read_json_file(path, "itinerary file")
+    source = f"itinerary file {path}"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (UnicodeDecodeError, OSError) as exc:
+        read_json_file(path, "itinerary file")  # raises the reader's own message for the file
+        raise InvalidInput(f"cannot read {source}: {exc}") from None
+    data = parse_json(text, source, parse_float=_FloatLiteral)
     if not isinstance(data, dict):
         raise InvalidInput(f"{path} must hold one JSON object (a journey)")
     return Journey.from_json(data)

@@ -21,11 +21,12 @@ bytes, in hex. Signatures are Ed25519 over the canonical JSON of a record withou
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from trustmarket.core.errors import InvalidInput
+from trustmarket.core.errors import InvalidInput, InvalidKey
 from trustmarket.core.ids import check_id
 from trustmarket.ledger.canonical import canonical_json
 from trustmarket.ledger.keys import KeyPair, PublicKey
@@ -46,6 +47,78 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+# -- reading the JSON form -----------------------------------------------------------------------
+# Every field is read by type, and a fault names the field's path in the journey (such as
+# ``records.m1[0].quote.price``) and what it must be. Integers must be JSON integers: a float
+# (even 12000.0, which ``int()`` would silently truncate), a boolean or a string is refused.
+
+
+def _path(where: str, key: str) -> str:
+    return f"{where}.{key}" if where else key
+
+
+def _shown(value: object) -> str:
+    """A value as an error message shows it: JSON's spelling, and a float as written (a
+    reader may keep a float's literal text in its ``repr``)."""
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, Mapping):
+        return "an object"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, str) and len(value) > 40:
+        return f"a string of {len(value)} characters"
+    if value is None or isinstance(value, bool | int | str):
+        try:
+            return json.dumps(value)
+        except ValueError:  # an integer too long to print
+            return "an integer too long to show"
+    return type(value).__name__
+
+
+def _object(value: object, where: str) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise InvalidInput(
+            f"itinerary field {where or 'the top level'} must be a JSON object, got "
+            f"{_shown(value)}"
+        )
+    return value
+
+
+def _list(value: object, where: str) -> list[Any] | tuple[Any, ...]:
+    if not isinstance(value, list | tuple):
+        raise InvalidInput(f"itinerary field {where} must be a JSON list, got {_shown(value)}")
+    return value
+
+
+def _field(data: Mapping[str, Any], key: str, where: str) -> Any:
+    if key not in data:
+        raise InvalidInput(f"an itinerary file lacks the field {_path(where, key)!r}")
+    return data[key]
+
+
+def _text(value: object, where: str) -> str:
+    if not isinstance(value, str):
+        raise InvalidInput(f"itinerary field {where} must be a string, got {_shown(value)}")
+    return value
+
+
+def _string(data: Mapping[str, Any], key: str, where: str, default: str | None = None) -> str:
+    if default is not None and key not in data:
+        return default
+    return _text(_field(data, key, where), _path(where, key))
+
+
+def _integer(data: Mapping[str, Any], key: str, where: str) -> int:
+    value = _field(data, key, where)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidInput(
+            f"itinerary field {_path(where, key)} must be an integer (a JSON integer such as "
+            f"12000, without a decimal point or exponent), got {_shown(value)}"
+        )
+    return value
+
+
 @dataclass(frozen=True)
 class Quote:
     """A host's offer for the item the agent shops for: a price in integer minor units."""
@@ -58,8 +131,14 @@ class Quote:
         return {"host": self.host, "item": self.item, "price": self.price}
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Quote:
-        return cls(str(data["host"]), str(data["item"]), int(data["price"]))
+    def from_json(cls, data: Mapping[str, Any], where: str = "") -> Quote:
+        """A quote from :meth:`to_json`'s form; ``where`` is its path in errors."""
+        data = _object(data, where)
+        return cls(
+            _string(data, "host", where),
+            _string(data, "item", where),
+            _integer(data, "price", where),
+        )
 
 
 def data_digest(quotes: Sequence[Quote]) -> str:
@@ -94,15 +173,18 @@ class Certificate:
         return {**self.body(), "signature": self.signature}
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Certificate:
+    def from_json(cls, data: Mapping[str, Any], where: str = "") -> Certificate:
+        """A certificate from :meth:`to_json`'s form; ``where`` is its path in errors."""
+        data = _object(data, where)
+        route = _list(_field(data, "route", where), _path(where, "route"))
         return cls(
-            str(data["agent"]),
-            str(data["owner"]),
-            str(data["owner_key"]),
-            str(data["code_digest"]),
-            tuple(str(h) for h in data["route"]),
-            str(data["journey"]),
-            str(data.get("signature", "")),
+            _string(data, "agent", where),
+            _string(data, "owner", where),
+            _string(data, "owner_key", where),
+            _string(data, "code_digest", where),
+            tuple(_text(h, f"{_path(where, 'route')}[{k}]") for k, h in enumerate(route)),
+            _string(data, "journey", where),
+            _string(data, "signature", where, ""),
         )
 
     @classmethod
@@ -154,17 +236,19 @@ class Ack:
         return {**self.body(), "signature": self.signature}
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Ack:
+    def from_json(cls, data: Mapping[str, Any], where: str = "") -> Ack:
+        """An acknowledgement from :meth:`to_json`'s form; ``where`` is its path in errors."""
+        data = _object(data, where)
         return cls(
-            str(data["agent"]),
-            str(data["journey"]),
-            str(data["sender"]),
-            str(data["receiver"]),
-            int(data["hop"]),
-            str(data["code_digest"]),
-            str(data["data_digest"]),
-            int(data["time"]),
-            str(data.get("signature", "")),
+            _string(data, "agent", where),
+            _string(data, "journey", where),
+            _string(data, "sender", where),
+            _string(data, "receiver", where),
+            _integer(data, "hop", where),
+            _string(data, "code_digest", where),
+            _string(data, "data_digest", where),
+            _integer(data, "time", where),
+            _string(data, "signature", where, ""),
         )
 
     def signed(self, key: KeyPair) -> Ack:
@@ -206,19 +290,23 @@ class HopRecord:
         return {**self.body(), "signature": self.signature}
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> HopRecord:
+    def from_json(cls, data: Mapping[str, Any], where: str = "") -> HopRecord:
+        """A record from :meth:`to_json`'s form; ``where`` is its path in errors."""
+        data = _object(data, where)
         return cls(
-            Certificate.from_json(data["certificate"]),
-            int(data["hop"]),
-            str(data["host"]),
-            str(data["code_digest"]),
-            str(data["data_digest"]),
-            Quote.from_json(data["quote"]),
-            str(data["next_host"]),
-            int(data["time"]),
-            Ack.from_json(data["ack"]),
-            str(data["previous"]),
-            str(data.get("signature", "")),
+            Certificate.from_json(
+                _field(data, "certificate", where), _path(where, "certificate")
+            ),
+            _integer(data, "hop", where),
+            _string(data, "host", where),
+            _string(data, "code_digest", where),
+            _string(data, "data_digest", where),
+            Quote.from_json(_field(data, "quote", where), _path(where, "quote")),
+            _string(data, "next_host", where),
+            _integer(data, "time", where),
+            Ack.from_json(_field(data, "ack", where), _path(where, "ack")),
+            _string(data, "previous", where),
+            _string(data, "signature", where, ""),
         )
 
     def signed(self, key: KeyPair) -> HopRecord:
@@ -273,21 +361,30 @@ class Journey:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Journey:
-        """A journey from :meth:`to_json`'s form; :class:`InvalidInput` names what is missing."""
-        try:
-            return cls(
-                Certificate.from_json(data["certificate"]),
-                {
-                    str(host): tuple(HopRecord.from_json(r) for r in records)
-                    for host, records in data["records"].items()
-                },
-                tuple(Quote.from_json(q) for q in data["returned"]),
-                {str(n): PublicKey.from_hex(str(k)) for n, k in data["directory"].items()},
+        """A journey from :meth:`to_json`'s form; :class:`InvalidInput` names the missing or
+        malformed field by its path (such as ``records.m1[0].quote.price``) and says what it
+        must be."""
+        data = _object(data, "")
+        certificate = Certificate.from_json(_field(data, "certificate", ""), "certificate")
+        records: dict[str, tuple[HopRecord, ...]] = {}
+        for host, entries in _object(_field(data, "records", ""), "records").items():
+            where = f"records.{host}"
+            records[str(host)] = tuple(
+                HopRecord.from_json(r, f"{where}[{k}]")
+                for k, r in enumerate(_list(entries, where))
             )
-        except KeyError as exc:
-            raise InvalidInput(f"an itinerary file lacks the field {exc.args[0]!r}") from None
-        except (TypeError, ValueError, AttributeError) as exc:
-            raise InvalidInput(f"an itinerary file has a malformed field: {exc}") from None
+        returned = tuple(
+            Quote.from_json(q, f"returned[{k}]")
+            for k, q in enumerate(_list(_field(data, "returned", ""), "returned"))
+        )
+        directory: dict[str, PublicKey] = {}
+        for name, key in _object(_field(data, "directory", ""), "directory").items():
+            where = f"directory.{name}"
+            try:
+                directory[str(name)] = PublicKey.from_hex(_text(key, where))
+            except InvalidKey as exc:
+                raise InvalidKey(f"itinerary field {where}: {exc.message}") from None
+        return cls(certificate, records, returned, directory)
 
 
 def run_journey(

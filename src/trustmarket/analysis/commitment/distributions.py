@@ -97,7 +97,8 @@ class PiecewiseLinear:
     def __init__(self, points: Sequence[tuple[float, float]] | npt.ArrayLike) -> None:
         xs, ds = _check_points(points)
         widths = np.diff(xs)
-        slopes = np.diff(ds) / widths
+        with np.errstate(over="ignore", invalid="ignore"):  # checked below, with a message
+            slopes = np.diff(ds) / widths
         mass = widths * (ds[:-1] + ds[1:]) / 2
         total = float(mass.sum())
         if abs(total - 1.0) > INTEGRAL_TOLERANCE:
@@ -106,8 +107,15 @@ class PiecewiseLinear:
                 f"{INTEGRAL_TOLERANCE:g}); rescale the densities, e.g. with "
                 "PiecewiseLinear.normalized(points)"
             )
-        moment = xs[:-1] * ds[:-1] * widths + (xs[:-1] * slopes + ds[:-1]) * widths**2 / 2
-        moment += slopes * widths**3 / 3
+        with np.errstate(over="ignore", invalid="ignore"):
+            moment = xs[:-1] * ds[:-1] * widths + (xs[:-1] * slopes + ds[:-1]) * widths**2 / 2
+            moment += slopes * widths**3 / 3
+        if not (np.isfinite(slopes).all() and np.isfinite(moment).all()):
+            # Points a subnormal distance apart with a density jump: the slope overflows.
+            raise InvalidDistribution(
+                "the pdf's pieces are too steep for floating point (points too close together "
+                "for the change of density between them); space the x values further apart"
+            )
         self._xs = xs
         self._ds = ds
         self._w = widths
@@ -403,6 +411,10 @@ def as_distribution(value: Any) -> Distribution:
     return PiecewiseLinear(value)
 
 
+#: The largest |x| of a piecewise-linear pdf's points: x^3 stays far inside the float range.
+MAX_ABS_X = 1e100
+
+
 def _check_points(points: Any) -> tuple[FloatArray, FloatArray]:
     try:
         arr = np.asarray(points, dtype=float)
@@ -416,6 +428,11 @@ def _check_points(points: Any) -> tuple[FloatArray, FloatArray]:
         )
     if not np.isfinite(arr).all():
         raise InvalidDistribution("the points of a piecewise-linear pdf must be finite numbers")
+    if (np.abs(arr[:, 0]) > MAX_ABS_X).any():
+        raise InvalidDistribution(
+            f"the x values of a piecewise-linear pdf must lie within +-{MAX_ABS_X:g} (its moments "
+            f"grow as x^3 and must stay finite); got {float(np.abs(arr[:, 0]).max()):g}"
+        )
     xs, ds = arr[:, 0].copy(), arr[:, 1].copy()
     steps = np.diff(xs)
     if (steps <= 0).any():
