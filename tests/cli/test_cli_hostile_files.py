@@ -132,3 +132,28 @@ def test_a_pdf_whose_moments_overflow_is_refused_not_printed_as_nan() -> None:
          "0:0 2:1 6:1 10:0", "--normalize", "--rho", "6", "--a", "1", "--b", "1", "--json"],
         "within +-1e+100",
     )  # fmt: skip
+
+
+def test_running_out_of_memory_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib
+
+    import numpy as np
+
+    generate = importlib.import_module("trustmarket.combinatorial.generate")
+
+    def too_big(*args: object) -> None:
+        np.empty((1 << 22, 1 << 22))  # 128 TiB: numpy raises _ArrayMemoryError, a MemoryError
+
+    monkeypatch.setattr(generate, "generate", too_big)
+    out = str(tmp_path / "big.txt")
+    refused(["wdp", "generate", "L7", "--goods", "4096", "--bids", "1000000", "-o", out],
+            "not enough memory for this request")  # fmt: skip
+
+
+@pytest.mark.parametrize("family", ["levy_stable(1.5, 0)", "studentized_range(3, 10)"])
+def test_scipy_families_too_slow_to_tabulate_are_refused_at_once(family: str) -> None:
+    refused(
+        ["contract", "equilibria", "--contractor", family, "--contractee", "0:0 2:1 6:1 10:0",
+         "--normalize", "--rho", "6", "--a", "1", "--b", "1"],
+        "too slow to tabulate",
+    )  # fmt: skip

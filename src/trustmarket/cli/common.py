@@ -89,7 +89,9 @@ def print_json(data: Any) -> None:
 
 
 def reports_errors(command: F) -> F:
-    """Turn trustmarket errors into one line on stderr and exit code 2."""
+    """Turn trustmarket errors into one line on stderr and exit code 2; so too running out of
+    memory, which only a request too large for this machine causes (e.g. a million-bid instance
+    over thousands of goods)."""
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -97,6 +99,13 @@ def reports_errors(command: F) -> F:
             return command(*args, **kwargs)
         except TrustmarketError as exc:
             typer.echo(f"error: {exc.message}", err=True)
+            raise typer.Exit(2) from None
+        except MemoryError:
+            typer.echo(
+                "error: not enough memory for this request on this machine; ask for a smaller "
+                "size (fewer goods, bids, agents, rounds, seeds or steps)",
+                err=True,
+            )
             raise typer.Exit(2) from None
 
     return wrapper  # type: ignore[return-value]
