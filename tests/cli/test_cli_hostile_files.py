@@ -4,6 +4,7 @@ directories: each command answers with one ``error:`` line and exit code 2, neve
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
 
 import pytest
@@ -157,3 +158,17 @@ def test_scipy_families_too_slow_to_tabulate_are_refused_at_once(family: str) ->
          "--normalize", "--rho", "6", "--a", "1", "--b", "1"],
         "too slow to tabulate",
     )  # fmt: skip
+
+
+@pytest.mark.parametrize("spec", ["norm:0,0", "norm:0,1e-320"])
+def test_a_degenerate_bureau_distribution_is_one_line_without_warnings(spec: str) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a warning on the way would end the command with it
+        refused(["bureau", "reputation", "--F", spec], "scale > 0, above 1e-300")
+
+
+def test_an_overflowing_profit_function_prints_no_warning() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        code, _, err = run("bureau", "m1", "--h", "linear:1e308")
+    assert code == 0 and err == ""

@@ -167,15 +167,18 @@ def parse_cdf(text: str, what: str = "distribution") -> Cdf:
                 )
             args = [args[0], args[1] - args[0]]
         try:
-            frozen = family(*args)
-            frozen.cdf(0.5)
-        except (TypeError, ValueError):
-            frozen = None
-        if frozen is None or not np.isfinite(frozen.cdf(0.5)):
+            # Floating point trouble (a zero or subnormal scale) is an invalid parameter too,
+            # refused here rather than printed as warnings by every later evaluation.
+            with np.errstate(all="raise"):
+                frozen = family(*args)
+                valid = bool(np.isfinite(frozen.cdf(frozen.ppf([0.25, 0.5, 0.75]))).all())
+        except (TypeError, ValueError, ArithmeticError):
+            valid = False
+        if not valid:
             shapes = f"{family.shapes}, " if family.shapes else ""
             raise InvalidDistribution(
-                f"{text!r}: {name} takes the numbers {shapes}loc, scale (scale > 0), in that "
-                "order, the later ones optional"
+                f"{text!r}: {name} takes the numbers {shapes}loc, scale (scale > 0, above "
+                "1e-300), in that order, the later ones optional"
             )
         return as_cdf(frozen, what)
     raise InvalidDistribution(

@@ -234,7 +234,8 @@ class ReputationFunction:
         return np.asarray(self._consistent_array(r, loss) - r, dtype=float)
 
     def _consistent_array(self, r: FloatArray, loss: FloatArray) -> FloatArray:
-        with np.errstate(divide="ignore", invalid="ignore"):
+        # A threshold that overflows is infinite, which the next line treats as such.
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             q = np.where(r < 1.0, self.F(self.cost / np.maximum(1.0 - r, 1e-300)), 1.0)
             threshold = np.where(q > 0.0, loss * (1.0 - q) / np.maximum(q, 1e-300), np.inf)
         infinite = np.isinf(threshold)
