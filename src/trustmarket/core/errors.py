@@ -241,6 +241,13 @@ class InvalidLogRequest(InvalidInput):
     code = "invalid_log_request"
 
 
+class DamagedLog(InvalidInput):
+    """A transparency log's store lacks a hash its entries need: the file was changed outside
+    the log (an entry inserted or a node deleted by hand), so no head or proof can be trusted."""
+
+    code = "damaged_log"
+
+
 class InvalidTreeHead(InvalidInput):
     """A signed tree head is malformed, comes from another log, or its signature does not
     verify with the log's key."""

@@ -19,7 +19,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 
-from trustmarket.core.errors import InvalidInput, InvalidLogRequest
+from trustmarket.core.errors import DamagedLog, InvalidInput, InvalidLogRequest
 from trustmarket.ledger.merkle import EMPTY_ROOT, leaf_hash, node_hash
 
 #: A stored node: (level, position, hash).
@@ -29,6 +29,19 @@ Node = tuple[int, int, bytes]
 def node_key(level: int, position: int) -> int:
     """One integer per complete subtree, for stores that key nodes by a single column."""
     return (position << 6) | level
+
+
+def in_order(found: dict[int, bytes], wanted: Sequence[int], where: str) -> list[bytes]:
+    """The hashes of ``wanted`` node keys from a query's ``found`` rows, or :class:`DamagedLog`
+    naming ``where`` when the store lacks one (its file was edited outside the log)."""
+    missing = [key for key in wanted if key not in found]
+    if missing:
+        level, position = missing[0] & 63, missing[0] >> 6
+        raise DamagedLog(
+            f"the log store {where} lacks the hash of subtree (level {level}, position "
+            f"{position}): it was changed outside the log; restore it from a copy"
+        )
+    return [found[key] for key in wanted]
 
 
 def complete_ranges(start: int, end: int) -> list[tuple[int, int]]:
@@ -71,7 +84,8 @@ class LogStore(ABC):
 
     @abstractmethod
     def _read_nodes(self, keys: Sequence[tuple[int, int]]) -> list[bytes]:
-        """The hashes of the complete subtrees ``(level, position)``, in the order asked."""
+        """The hashes of the complete subtrees ``(level, position)``, in the order asked
+        (:func:`in_order` of what the query found)."""
 
     @abstractmethod
     def _read_entries(self, start: int, end: int) -> list[bytes]:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from trustmarket.core.errors import InvalidInput
-from trustmarket.ledger.stores.base import LogStore, Node, node_key
+from trustmarket.ledger.stores.base import LogStore, Node, in_order, node_key
 
 _PREFIX = re.compile(r"[a-z_][a-z0-9_]{0,40}")
 
@@ -67,7 +67,7 @@ class PostgresStore(LogStore):
             f"SELECT id, hash FROM {self._nodes} WHERE id = ANY(%s)", (wanted,)
         ).fetchall()
         found = {int(key): bytes(value) for key, value in rows}
-        return [found[key] for key in wanted]
+        return in_order(found, wanted, self._nodes)
 
     def _read_entries(self, start: int, end: int) -> list[bytes]:
         rows = self._db.execute(

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from trustmarket.core.errors import InvalidInput
-from trustmarket.ledger.stores.base import LogStore, Node, node_key
+from trustmarket.ledger.stores.base import LogStore, Node, in_order, node_key
 
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS log_entries (idx INTEGER PRIMARY KEY, data BLOB NOT NULL)",
@@ -55,7 +55,7 @@ class SQLiteStore(LogStore):
             found.update(
                 self._db.execute(f"SELECT id, hash FROM log_nodes WHERE id IN ({marks})", chunk)
             )
-        return [found[key] for key in wanted]
+        return in_order(found, wanted, self.path)
 
     def _read_entries(self, start: int, end: int) -> list[bytes]:
         rows = self._db.execute(
