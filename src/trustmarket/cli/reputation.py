@@ -2,12 +2,17 @@
 bench (SPEC section 4, docs/reputation.md).
 
 Model parameters are given as ``--set name=value`` (repeatable): numbers, ``true``/``false``,
-``none``, or text; a value with commas is a list (``--set pretrusted=ann,bo``).
+``none``, or text; a value with commas is a list (``--set pretrusted=ann,bo``). A parameter that
+takes a collection (eigentrust's ``pretrusted``) always gets a list of text items, so one item
+needs no comma (``--set pretrusted=ann``) and an empty value is the empty list.
 """
 
 from __future__ import annotations
 
+import collections.abc
 import inspect
+import typing
+from collections.abc import Collection
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -37,13 +42,58 @@ reputation_app = typer.Typer(
 )
 
 
-def parse_setting(text: str) -> tuple[str, Any]:
-    """``name=value`` with the value read as a number, boolean, none, list or text."""
+#: Most trades per bench scenario, most market participants, and most of their product: the
+#: market draws a random number per round and seller up front (16 bytes each with the sort), so
+#: the product bounds memory; a run at either limit peaks at about 1.6 GB.
+MAX_BENCH_ROUNDS = 1_000_000
+MAX_BENCH_AGENTS = 100_000
+MAX_BENCH_ROUNDS_X_AGENTS = 100_000_000
+
+
+def parse_setting(text: str, list_parameters: Collection[str] = ()) -> tuple[str, Any]:
+    """``name=value`` with the value read as a number, boolean, none, list or text; a parameter
+    named in ``list_parameters`` always gets a list of the comma-separated text items."""
     name, sep, raw = text.partition("=")
     name = name.strip().replace("-", "_")
     if not sep or not name.isidentifier():
         raise InvalidReputation(f"--set takes name=value (such as alpha=0.3), got {text!r}")
+    if name in list_parameters:
+        return name, _items(raw)
     return name, _value(raw.strip())
+
+
+def _items(raw: str) -> list[str]:
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+_COLLECTION_ORIGINS = (
+    collections.abc.Iterable,
+    collections.abc.Collection,
+    collections.abc.Sequence,
+    collections.abc.Set,
+    list,
+    tuple,
+    set,
+    frozenset,
+)
+
+
+def collection_parameters(cls: type[ReputationModel]) -> frozenset[str]:
+    """The constructor parameters of ``cls`` that take a collection (of agent ids, say): by
+    their annotation, or by a collection default when the annotation cannot be resolved."""
+    parameters = inspect.signature(cls.__init__).parameters
+    try:
+        hints = typing.get_type_hints(cls.__init__)
+    except (NameError, TypeError):  # an annotation naming what only type checkers import
+        hints = {}
+    found = set()
+    for name, parameter in parameters.items():
+        hint = hints.get(name)
+        by_hint = (typing.get_origin(hint) or hint) in _COLLECTION_ORIGINS
+        by_default = hint is None and isinstance(parameter.default, list | tuple | set | frozenset)
+        if by_hint or by_default:
+            found.add(name)
+    return frozenset(found)
 
 
 def _value(raw: str) -> Any:
@@ -69,7 +119,8 @@ def build_model(
     constructor so that a misspelt parameter is an error that lists the allowed ones. A model
     that reads attributes gets the feedback file's attribute ``scale``."""
     cls = model_class(name)
-    parameters = dict(parse_setting(text) for text in settings)
+    lists = collection_parameters(cls)
+    parameters = dict(parse_setting(text, lists) for text in settings)
     if "scale" in parameters:
         raise InvalidReputation("the attribute scale comes from the feedback file's columns")
     try:
@@ -194,6 +245,20 @@ def _names(text: str | None) -> list[str] | None:
     return [name.strip() for name in text.split(",") if name.strip()]
 
 
+def check_bench_size(rounds: int, agents: int) -> None:
+    """Refuse, before any work, a bench too large to run in memory."""
+    if not 1 <= rounds <= MAX_BENCH_ROUNDS:
+        raise InvalidReputation(f"--rounds must be from 1 to {MAX_BENCH_ROUNDS:,}, got {rounds:,}")
+    if not 10 <= agents <= MAX_BENCH_AGENTS:
+        raise InvalidReputation(f"--agents must be from 10 to {MAX_BENCH_AGENTS:,}, got {agents:,}")
+    if rounds * agents > MAX_BENCH_ROUNDS_X_AGENTS:
+        raise InvalidReputation(
+            f"--rounds x --agents must be at most {MAX_BENCH_ROUNDS_X_AGENTS:,} (the market "
+            f"draws every round's candidates up front), got {rounds:,} x {agents:,} = "
+            f"{rounds * agents:,}"
+        )
+
+
 @reputation_app.command("bench")
 @reports_errors
 def bench(
@@ -205,8 +270,12 @@ def bench(
         typer.Option("--attacks", help=f"Comma-separated attacks (default all): {ATTACK_LIST}."),
     ] = None,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the market.")] = 0,
-    rounds: Annotated[int, typer.Option("--rounds", help="Trades per scenario.")] = 1000,
-    agents: Annotated[int, typer.Option("--agents", help="Buyers and sellers.")] = 100,
+    rounds: Annotated[
+        int, typer.Option("--rounds", help=f"Trades per scenario (1 to {MAX_BENCH_ROUNDS:,}).")
+    ] = 1000,
+    agents: Annotated[
+        int, typer.Option("--agents", help=f"Buyers and sellers (10 to {MAX_BENCH_AGENTS:,}).")
+    ] = 100,
     csv_path: Annotated[
         Path, typer.Option("--csv", help="Where to write the table as CSV.")
     ] = Path("reputation-bench.csv"),
@@ -223,6 +292,7 @@ def bench(
         raise InvalidReputation(f"unknown metric {metric!r}; choose one of {', '.join(METRICS)}")
     check_output_file(csv_path, "--csv")
     check_output_file(heatmap, "--heatmap")
+    check_bench_size(rounds, agents)
     table = run_bench(_names(models), _names(attacks), seed=seed, rounds=rounds, agents=agents)
     table.to_csv(csv_path)
     table.heatmap(heatmap, metric=metric)

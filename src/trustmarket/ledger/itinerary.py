@@ -79,8 +79,7 @@ def _shown(value: object) -> str:
 def _object(value: object, where: str) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
         raise InvalidInput(
-            f"itinerary field {where or 'the top level'} must be a JSON object, got "
-            f"{_shown(value)}"
+            f"itinerary field {where or 'the top level'} must be a JSON object, got {_shown(value)}"
         )
     return value
 
@@ -294,9 +293,7 @@ class HopRecord:
         """A record from :meth:`to_json`'s form; ``where`` is its path in errors."""
         data = _object(data, where)
         return cls(
-            Certificate.from_json(
-                _field(data, "certificate", where), _path(where, "certificate")
-            ),
+            Certificate.from_json(_field(data, "certificate", where), _path(where, "certificate")),
             _integer(data, "hop", where),
             _string(data, "host", where),
             _string(data, "code_digest", where),
@@ -370,8 +367,7 @@ class Journey:
         for host, entries in _object(_field(data, "records", ""), "records").items():
             where = f"records.{host}"
             records[str(host)] = tuple(
-                HopRecord.from_json(r, f"{where}[{k}]")
-                for k, r in enumerate(_list(entries, where))
+                HopRecord.from_json(r, f"{where}[{k}]") for k, r in enumerate(_list(entries, where))
             )
         returned = tuple(
             Quote.from_json(q, f"returned[{k}]")
