@@ -98,12 +98,18 @@ def bench(tmp_path: Path, *args: str) -> list[str]:
 @pytest.mark.parametrize(
     ("args", "fragments"),
     [
-        (["--rounds", "1000000000"], ["--rounds must be from 1 to 1,000,000, got 1,000,000,000"]),
-        (["--rounds", "1000001"], ["--rounds must be from 1 to 1,000,000"]),
-        (["--rounds", "0"], ["--rounds must be from 1 to 1,000,000, got 0"]),
-        (["--agents", "1000000000"], ["--agents must be from 10 to 100,000, got 1,000,000,000"]),
-        (["--agents", "100001"], ["--agents must be from 10 to 100,000"]),
-        (["--agents", "9"], ["--agents must be from 10 to 100,000, got 9"]),
+        (
+            ["--rounds", "1000000000"],
+            ["rounds must be a whole number from 1 to 1,000,000, got 1,000,000,000"],
+        ),
+        (["--rounds", "1000001"], ["rounds must be a whole number from 1 to 1,000,000"]),
+        (["--rounds", "0"], ["rounds must be a whole number from 1 to 1,000,000, got 0"]),
+        (
+            ["--agents", "1000000000"],
+            ["agents must be a whole number from 10 to 100,000, got 1,000,000,000"],
+        ),
+        (["--agents", "100001"], ["agents must be a whole number from 10 to 100,000"]),
+        (["--agents", "9"], ["agents must be a whole number from 10 to 100,000, got 9"]),
         (
             ["--rounds", "1000000", "--agents", "101"],
             ["at most 100,000,000", "1,000,000 x 101 = 101,000,000"],

@@ -152,9 +152,9 @@ def test_models_can_be_factories_and_attacks_instances() -> None:
         ({"attacks": ["spam"]}, InvalidReputation, "unknown attack 'spam'; choose one of none"),
         ({"attacks": []}, InvalidReputation, "non-empty list of attack names"),
         ({"attacks": ["sybil", "sybil"]}, InvalidReputation, "attack sybil given more than once"),
-        ({"rounds": 0}, InvalidReputation, "rounds must be a whole number >= 1"),
-        ({"rounds": 2.5}, InvalidReputation, "rounds must be a whole number >= 1"),
-        ({"agents": 4}, InvalidReputation, "agents must be a whole number >= 10"),
+        ({"rounds": 0}, InvalidReputation, "rounds must be a whole number from 1 to 1,000,000"),
+        ({"rounds": 2.5}, InvalidReputation, "rounds must be a whole number from 1 to 1,000,000"),
+        ({"agents": 4}, InvalidReputation, "agents must be a whole number from 10 to 100,000"),
         ({"day": 0}, InvalidReputation, "day"),
         ({"seed": -1}, InvalidInput, "a seed must be a non-negative int"),
         ({"seed": 1.5}, InvalidInput, "a seed must be a non-negative int"),
@@ -167,3 +167,13 @@ def test_bad_input_raises_and_says_what_is_allowed(
     arguments.update(kwargs)
     with pytest.raises(error, match=message):
         run_bench(**arguments)  # type: ignore[arg-type]
+
+
+def test_run_bench_refuses_sizes_past_its_memory_limits_before_any_work() -> None:
+    for kwargs, says in [
+        ({"rounds": 1_000_001}, "rounds must be a whole number from 1 to 1,000,000"),
+        ({"agents": 100_001}, "agents must be a whole number from 10 to 100,000"),
+        ({"rounds": 10_000, "agents": 100_000}, "rounds x agents must be at most 100,000,000"),
+    ]:
+        with pytest.raises(InvalidReputation, match=says):
+            run_bench(["ratio"], ["none"], **kwargs)  # type: ignore[arg-type]

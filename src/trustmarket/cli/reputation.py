@@ -29,6 +29,7 @@ from trustmarket.cli.common import (
 from trustmarket.core.errors import InvalidReputation
 from trustmarket.reputation import AttributeScale, ReputationModel
 from trustmarket.reputation.attacks import HIGHER_IS_BETTER, METRICS, attack_names, run_bench
+from trustmarket.reputation.attacks.runner import MAX_AGENTS, MAX_ROUNDS, check_bench_size
 from trustmarket.reputation.feedback_csv import read_feedback_csv
 from trustmarket.reputation.models import MODEL_MODULES, make_model, model_class, model_names
 from trustmarket.reputation.models.accumulative import star_level
@@ -40,14 +41,6 @@ reputation_app = typer.Typer(
     help="Reputation models: score feedback, list the models, run the attack bench.",
     no_args_is_help=True,
 )
-
-
-#: Most trades per bench scenario, most market participants, and most of their product: the
-#: market draws a random number per round and seller up front (16 bytes each with the sort), so
-#: the product bounds memory; a run at either limit peaks at about 1.6 GB.
-MAX_BENCH_ROUNDS = 1_000_000
-MAX_BENCH_AGENTS = 100_000
-MAX_BENCH_ROUNDS_X_AGENTS = 100_000_000
 
 
 def parse_setting(text: str, list_parameters: Collection[str] = ()) -> tuple[str, Any]:
@@ -245,20 +238,6 @@ def _names(text: str | None) -> list[str] | None:
     return [name.strip() for name in text.split(",") if name.strip()]
 
 
-def check_bench_size(rounds: int, agents: int) -> None:
-    """Refuse, before any work, a bench too large to run in memory."""
-    if not 1 <= rounds <= MAX_BENCH_ROUNDS:
-        raise InvalidReputation(f"--rounds must be from 1 to {MAX_BENCH_ROUNDS:,}, got {rounds:,}")
-    if not 10 <= agents <= MAX_BENCH_AGENTS:
-        raise InvalidReputation(f"--agents must be from 10 to {MAX_BENCH_AGENTS:,}, got {agents:,}")
-    if rounds * agents > MAX_BENCH_ROUNDS_X_AGENTS:
-        raise InvalidReputation(
-            f"--rounds x --agents must be at most {MAX_BENCH_ROUNDS_X_AGENTS:,} (the market "
-            f"draws every round's candidates up front), got {rounds:,} x {agents:,} = "
-            f"{rounds * agents:,}"
-        )
-
-
 @reputation_app.command("bench")
 @reports_errors
 def bench(
@@ -271,10 +250,10 @@ def bench(
     ] = None,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the market.")] = 0,
     rounds: Annotated[
-        int, typer.Option("--rounds", help=f"Trades per scenario (1 to {MAX_BENCH_ROUNDS:,}).")
+        int, typer.Option("--rounds", help=f"Trades per scenario (1 to {MAX_ROUNDS:,}).")
     ] = 1000,
     agents: Annotated[
-        int, typer.Option("--agents", help=f"Buyers and sellers (10 to {MAX_BENCH_AGENTS:,}).")
+        int, typer.Option("--agents", help=f"Buyers and sellers (10 to {MAX_AGENTS:,}).")
     ] = 100,
     csv_path: Annotated[
         Path, typer.Option("--csv", help="Where to write the table as CSV.")

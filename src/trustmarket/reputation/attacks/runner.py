@@ -304,6 +304,32 @@ def _attacks(attacks: Sequence[str | Attack] | None) -> list[Attack]:
     return out
 
 
+#: Most trades per bench scenario, most market participants, and most of their product: the
+#: market draws a random number per round and seller up front (16 bytes each with the sort), so
+#: the product bounds memory; a run at either limit peaks at about 1.6 GB.
+MAX_ROUNDS = 1_000_000
+MAX_AGENTS = 100_000
+MAX_ROUNDS_X_AGENTS = 100_000_000
+
+
+def check_bench_size(rounds: int, agents: int) -> None:
+    """Refuse, before any work, a bench too large to run in memory (the limits above)."""
+    for value, what, low, high in (
+        (rounds, "rounds", 1, MAX_ROUNDS),
+        (agents, "agents", 10, MAX_AGENTS),
+    ):
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            shown = f"{value:,}" if isinstance(value, int) else repr(value)
+            raise InvalidReputation(
+                f"{what} must be a whole number from {low} to {high:,}, got {shown}"
+            )
+    if rounds * agents > MAX_ROUNDS_X_AGENTS:
+        raise InvalidReputation(
+            f"rounds x agents must be at most {MAX_ROUNDS_X_AGENTS:,} (the market draws every "
+            f"round's candidates up front), got {rounds:,} x {agents:,} = {rounds * agents:,}"
+        )
+
+
 def run_bench(
     models: Sequence[ModelSpec] | None = None,
     attacks: Sequence[str | Attack] | None = None,
@@ -343,13 +369,13 @@ def run_bench(
     Raises
     ------
     InvalidReputation
-        An unknown model or attack, a duplicate, rounds < 1, agents < 10, day < 1.
+        An unknown model or attack, a duplicate, rounds or agents outside
+        :func:`check_bench_size`'s limits, day < 1.
     InvalidInput
         A negative or non-integer seed.
     """
     check_seed(seed)
-    check_count(rounds, "rounds")
-    check_count(agents, "agents", 10)
+    check_bench_size(rounds, agents)
     check_count(day, "day (rounds between publications of the scores)")
     chosen_models = _models(models)
     chosen_attacks = _attacks(attacks)
