@@ -154,3 +154,16 @@ def test_bad_input() -> None:
         fixed_points(lambda x: np.where(x > 0.5, np.nan, x), 0.0, 1.0, vectorized=True)
     with pytest.raises(InvalidInput, match="must return 1025 values"):
         roots(lambda x: np.zeros(3), 0.0, 1.0, vectorized=True)
+
+
+def test_a_tangent_root_just_off_a_sample_is_refined() -> None:
+    # Found by hypothesis: |g| at the sample 0.703125 is below ftol although the double root is
+    # 3e-5 away; the sample used to be reported as the root.
+    tangent, crossing, scale = 0.7030944400689731, 0.625, 0.5
+
+    def g(x: float) -> float:
+        return scale * (x - tangent) ** 2 * (x - crossing + 2) * (x - crossing)
+
+    assert abs(g(0.703125)) <= 1e-10
+    found = roots(g, 0.0, 1.0)
+    assert found.points == pytest.approx([crossing, tangent], abs=1e-6)

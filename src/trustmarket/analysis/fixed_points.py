@@ -237,6 +237,20 @@ def _search(
                 a = mid
         return b
 
+    def touch(a: float, b: float, s: float) -> list[float]:
+        """The roots in [a, b] where g, of sign ``s`` at both ends, comes closest to zero: a
+        tangent root, two crossings (the minimum of ``s g`` is below zero), or none."""
+        found = minimize_scalar(
+            lambda x: s * at(float(x)),
+            bounds=(a, b),
+            method="bounded",
+            options={"xatol": max(xtol, 1e-14 * max(1.0, abs(a), abs(b)))},
+        )
+        xm, vm = float(found.x), float(found.fun)
+        if vm < -ftol:
+            return [brent(x0, x1) for x0, x1 in ((a, xm), (xm, b)) if x0 < x1]
+        return [xm] if vm <= ftol else []
+
     # 1. Runs of zero samples: one sample is a point, two or more a flat interval.
     i = 0
     while i < n:
@@ -252,6 +266,11 @@ def _search(
             intervals.append((left, right))
         elif 0 < i < n - 1 and sign[i - 1] * sign[i + 1] < 0:
             points.append(brent(float(xs[i - 1]), float(xs[i + 1])))
+        elif 0 < i < n - 1 and sign[i - 1] == sign[i + 1]:
+            # Near a tangent root |g| is below ftol some way off the root (g ~ (x - r)^2): the
+            # sample is a hint, and the root is where |g| is least between its neighbours.
+            touched = touch(float(xs[i - 1]), float(xs[i + 1]), float(sign[i - 1]))
+            points.extend(touched or [float(xs[i])])
         else:
             points.append(float(xs[i]))
         i = j + 1
@@ -273,19 +292,7 @@ def _search(
         right_ok = k == n - 1 or mag[k] <= mag[k + 1]
         if not (left_ok and right_ok):
             continue
-        s = float(sign[k])
-        a, b = float(xs[lo_k]), float(xs[hi_k])
-        found = minimize_scalar(
-            lambda x, s=s: s * at(float(x)),
-            bounds=(a, b),
-            method="bounded",
-            options={"xatol": max(xtol, 1e-14 * max(1.0, abs(a), abs(b)))},
-        )
-        xm, vm = float(found.x), float(found.fun)
-        if vm < -ftol:
-            points.extend(brent(x0, x1) for x0, x1 in ((a, xm), (xm, b)) if x0 < x1)
-        elif vm <= ftol:
-            points.append(xm)
+        points.extend(touch(float(xs[lo_k]), float(xs[hi_k]), float(sign[k])))
 
     return _tidy(points, intervals, span=float(xs[-1] - xs[0]), xtol=xtol)
 
