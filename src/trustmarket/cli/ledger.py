@@ -10,7 +10,7 @@ exit code 1 when it does not hold.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -31,10 +31,6 @@ ledger_app = typer.Typer(help="A transparency log in a SQLite file.", no_args_is
 
 LogArgument = Annotated[Path, typer.Argument(help="The log's SQLite file.")]
 KeyOption = Annotated[Path, typer.Option("--key", help="The log's private key (PEM).")]
-
-
-def _read_json(path: Path, what: str) -> Any:
-    return read_json_file(path, what)
 
 
 def _key(path: Path) -> KeyPair:
@@ -81,7 +77,7 @@ def append(
     json_output: JsonFlag = False,
 ) -> None:
     """Append an entry (its canonical JSON); prints its index."""
-    value = _read_json(entry, "entry")
+    value = read_json_file(entry, "entry")
     index = _log(log, key, create=True).append(value)
     if json_output:
         print_json({"index": index})
@@ -134,10 +130,10 @@ def verify(
 ) -> None:
     """Check that the entry is in the tree the head signs; exit code 1 if not."""
     public = PublicKey.from_hex(log_key)
-    signed = TreeHead.from_json(_read_json(tree_head, "tree head"))
-    path = InclusionProof.from_json(_read_json(proof, "proof"))
+    signed = TreeHead.from_json(read_json_file(tree_head, "tree head"))
+    path = InclusionProof.from_json(read_json_file(proof, "proof"))
     try:
-        verify_inclusion(_read_json(entry, "entry"), path, signed, public)
+        verify_inclusion(read_json_file(entry, "entry"), path, signed, public)
     except TrustmarketError as exc:
         if json_output:
             print_json({"verified": False, "reason": exc.message})

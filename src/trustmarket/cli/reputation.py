@@ -91,7 +91,7 @@ def collection_parameters(cls: type[ReputationModel]) -> frozenset[str]:
 
 def _value(raw: str) -> Any:
     if "," in raw:
-        return [item.strip() for item in raw.split(",") if item.strip()]
+        return _items(raw)
     lowered = raw.lower()
     if lowered in ("true", "false"):
         return lowered == "true"

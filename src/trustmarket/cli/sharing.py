@@ -16,7 +16,13 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from trustmarket.cli.common import JsonFlag, console, print_json, reports_errors
+from trustmarket.cli.common import (
+    JsonFlag,
+    check_output_directory,
+    console,
+    print_json,
+    reports_errors,
+)
 from trustmarket.core.errors import InvalidInput, TrustmarketError
 from trustmarket.core.json_input import parse_json, read_json_file
 from trustmarket.sharing import SCOPES, SEVERITIES, SharingExchange, Submission
@@ -135,8 +141,7 @@ def init(
     ),
 ) -> None:
     """Create an empty exchange in a new data directory."""
-    if directory.exists() and not directory.is_dir():
-        raise InvalidInput(f"{directory} is a file; give a new or empty directory")
+    check_output_directory(directory, "--dir")
     if (directory / "exchange.json").exists():
         raise InvalidInput(f"{directory} already holds an exchange")
     SharingExchange(panel_size=panel_size, embargo=embargo, seed=seed)  # checks the settings

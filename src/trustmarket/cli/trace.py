@@ -12,7 +12,7 @@ from rich.table import Table
 
 from trustmarket.cli.common import JsonFlag, console, print_json, reports_errors
 from trustmarket.core.errors import InvalidInput
-from trustmarket.core.json_input import parse_json, read_json_file
+from trustmarket.core.json_input import read_json_file
 from trustmarket.ledger.itinerary import Journey
 from trustmarket.ledger.tracing import trace
 
@@ -33,13 +33,7 @@ class _FloatLiteral(float):
 
 
 def load_journey(path: Path) -> Journey:
-    source = f"itinerary file {path}"
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (UnicodeDecodeError, OSError) as exc:
-        read_json_file(path, "itinerary file")  # raises the reader's own message for the file
-        raise InvalidInput(f"cannot read {source}: {exc}") from None
-    data = parse_json(text, source, parse_float=_FloatLiteral)
+    data = read_json_file(path, "itinerary file", parse_float=_FloatLiteral)
     if not isinstance(data, dict):
         raise InvalidInput(f"{path} must hold one JSON object (a journey)")
     return Journey.from_json(data)

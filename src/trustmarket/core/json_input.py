@@ -43,6 +43,7 @@ def read_json_file(
     what: str = "file",
     *,
     error: type[InvalidInput] = InvalidInput,
+    parse_float: Callable[[str], Any] | None = None,
 ) -> Any:
     """The JSON value stored in ``path`` (UTF-8); ``what`` says what the file is for errors."""
     try:
@@ -53,4 +54,4 @@ def read_json_file(
         raise error(f"{what} {path} is a directory; give a file") from None
     except OSError as exc:
         raise error(f"cannot read {what} {path}: {exc.strerror or exc}") from None
-    return parse_json(text, f"{what} {path}", error=error)
+    return parse_json(text, f"{what} {path}", error=error, parse_float=parse_float)

@@ -193,7 +193,7 @@ class SharingExchange:
                 "an indicator needs a 'pattern': a non-empty STIX pattern such as "
                 f"\"[ipv4-addr:value = '198.51.100.1']\", got {pattern!r}"
             )
-        name = f"{member}/{time}/{properties.get('pattern')!s}"
+        name = f"{member}/{time}/{pattern}"
         stamp = _stix_time(time)
         try:
             parsed = stix2.v21.Indicator(
